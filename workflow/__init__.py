@@ -1,0 +1,1 @@
+"""Kapitza workflow: LAMMPS drivers (command-line entry points) and Snakemake glue."""

