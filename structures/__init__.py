@@ -1,0 +1,65 @@
+"""Build bonded solid/solid interfaces for NEMD Kapitza-resistance runs.
+
+Modules: :mod:`.crystals` (conventional cubic cells), :mod:`.coincidence` (lateral
+supercell matching), :mod:`.lammps_energy` (LAMMPS energies, relaxed lattice constants),
+:mod:`.interface` (the builder), :mod:`.checks` (sanity checks), :mod:`.io` (writers).
+Units: Å, eV, amu.
+"""
+
+from __future__ import annotations
+
+from .checks import (
+    check_atom_counts,
+    check_distinct_elements,
+    check_interface,
+    check_lateral_lattice,
+    check_min_distance,
+    default_min_distance_A,
+    min_interatomic_distance,
+)
+from .coincidence import Coincidence, CoincidenceError, find_coincidence
+from .crystals import (
+    ATOMS_PER_CELL,
+    conventional_cell,
+    interplanar_spacing_001,
+    nearest_neighbour_distance,
+)
+from .interface import (
+    Z_MARGIN_A,
+    build_bonded_interface,
+    cells_along_z,
+    interface_info,
+    optimal_separation,
+    stack_sides,
+)
+from .io import write_info_json, write_lammps_data
+from .lammps_energy import BulkProperties, LammpsEnergy, potential_energy, relax_cubic_lattice
+
+__all__ = [
+    "ATOMS_PER_CELL",
+    "Z_MARGIN_A",
+    "BulkProperties",
+    "Coincidence",
+    "CoincidenceError",
+    "LammpsEnergy",
+    "build_bonded_interface",
+    "cells_along_z",
+    "check_atom_counts",
+    "check_distinct_elements",
+    "check_interface",
+    "check_lateral_lattice",
+    "check_min_distance",
+    "conventional_cell",
+    "default_min_distance_A",
+    "find_coincidence",
+    "interface_info",
+    "interplanar_spacing_001",
+    "min_interatomic_distance",
+    "nearest_neighbour_distance",
+    "optimal_separation",
+    "potential_energy",
+    "relax_cubic_lattice",
+    "stack_sides",
+    "write_info_json",
+    "write_lammps_data",
+]

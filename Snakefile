@@ -1,0 +1,27 @@
+# Kapitza: thermal boundary (Kapitza) resistance of solid interfaces from molecular dynamics.
+#
+#   snakemake --cores all                      # the study in config/config.yaml
+#   snakemake --cores all --configfile config/production.yaml
+#
+# Runtime settings (MPI ranks per run, launcher) live in profiles/default/ (found
+# automatically) or profiles/slurm/ for clusters.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/structures.smk"
+include: "workflow/rules/nemd.smk"
+include: "workflow/rules/analysis.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        all_targets(),
+    message:
+        "Kapitza study '{CONFIG[study]}': results in {RESULTS}/summary.csv"

@@ -1,0 +1,257 @@
+"""Bonded (001)/(001) interfaces of two cubic crystals, stacked along z for NEMD.
+
+Geometry of a built interface (all lengths in Å):
+
+* side A fills ``0 <= z <= z_top_A`` with ``n_z_a`` whole conventional cells, side B
+  sits above it with ``n_z_b`` cells; its first atomic plane is ``separation_A`` above
+  the last plane of A; transport runs along z = [001];
+* x and y are periodic with a square lateral cell from :func:`find_coincidence`: each
+  side is strained in-plane to the mean lateral length; the z spacing of each side
+  keeps its bulk lattice constant (no Poisson contraction; MD relaxes it along the
+  free z direction);
+* the cell is orthorhombic, ``atoms.pbc = (True, True, False)``, and its z length is
+  the top atom's z plus ``Z_MARGIN_A`` (so the box closes just above the last plane);
+* ``atoms.arrays["side"]`` is 0 for side A and 1 for side B.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from ase import Atoms
+from ase.build import stack
+from scipy.optimize import minimize_scalar
+
+from potentials import Potential
+
+from .checks import check_interface, min_interatomic_distance
+from .coincidence import Coincidence, find_coincidence
+from .crystals import conventional_cell, interplanar_spacing_001
+from .lammps_energy import LammpsEnergy, as_potential, relax_cubic_lattice
+
+__all__ = [
+    "SHORT_SIDE_THICKNESS_A",
+    "Z_MARGIN_A",
+    "build_bonded_interface",
+    "cells_along_z",
+    "interface_info",
+    "optimal_separation",
+    "stack_sides",
+]
+
+#: Empty space between the top atomic plane and the top of the cell (Å).
+Z_MARGIN_A = 1.0
+
+#: Least thickness of each side in the short stack used to choose the separation (Å);
+#: at least twice the cut-off of the registry potentials, so the outer free surfaces
+#: do not feel the interface.
+SHORT_SIDE_THICKNESS_A = 10.0
+
+#: Number of gaps in the coarse separation scan before the bounded refinement.
+_N_GAP_SCAN = 25
+
+
+def cells_along_z(length_A: float, lattice_constant_A: float) -> int:
+    """Whole conventional cells closest to ``length_A`` (at least one)."""
+    return max(1, round(length_A / lattice_constant_A))
+
+
+def _side_slab(side: dict, a_A: float, n_lateral: int, n_z: int, label: int) -> Atoms:
+    """Unstrained slab of one side: ``n_lateral`` x ``n_lateral`` x ``n_z`` cells."""
+    cell = conventional_cell(side["element"], side["lattice"], lattice_constant_A=a_A,
+                             mass_amu=side.get("mass_amu"))
+    slab = cell.repeat((n_lateral, n_lateral, n_z))
+    slab.set_array("side", np.full(len(slab), label, dtype=int))
+    return slab
+
+
+def stack_sides(side_a: dict, side_b: dict, *, lattice_constants_A: tuple[float, float],
+                match: Coincidence, n_z: tuple[int, int], separation_A: float) -> Atoms:
+    """Stack side B on side A with the lateral cell of ``match`` and a given gap.
+
+    Parameters
+    ----------
+    side_a, side_b
+        ``dict(element=..., lattice="fcc"|"bcc"|"diamond", mass_amu=None)``.
+    lattice_constants_A
+        Bulk cubic lattice constants ``(a_A, a_B)`` (Å).
+    match
+        Lateral coincidence (repeats and common length).
+    n_z
+        Conventional cells of each side along z.
+    separation_A
+        Distance between the last atomic plane of A and the first of B (Å).
+
+    Returns
+    -------
+    ase.Atoms
+        Orthorhombic, ``pbc = (True, True, False)``, with the ``"side"`` array.
+    """
+    slabs = [_side_slab(side, a, n, nz, label) for side, a, n, nz, label in
+             zip((side_a, side_b), lattice_constants_A, (match.n_a, match.n_b), n_z, (0, 1),
+                 strict=True)]
+    cell_a = slabs[0].cell.copy()
+    cell_a[2, 2] = slabs[0].positions[:, 2].max() + separation_A
+    slabs[0].set_cell(cell_a, scale_atoms=False)
+    atoms = stack(slabs[0], slabs[1], axis=2, fix=0.5, maxstrain=None)
+    cell = atoms.cell.copy()
+    cell[2, 2] = atoms.positions[:, 2].max() + Z_MARGIN_A
+    atoms.set_cell(cell, scale_atoms=False)
+    atoms.pbc = (True, True, False)
+    return atoms
+
+
+def optimal_separation(side_a: dict, side_b: dict, *, potential: str | Potential,
+                       lattice_constants_A: tuple[float, float],
+                       match: Coincidence) -> float:
+    """Interface separation (Å) minimising the energy of a short rigid stack.
+
+    Each side of the short stack is ``max(2, ceil(SHORT_SIDE_THICKNESS_A / a))`` cells
+    thick; z is non-periodic and the lateral registry is fixed.  The total energy is
+    scanned over gaps from half the smaller to 2.5 times the larger bulk (001) plane
+    spacing, and Brent's bounded method refines the best gap between its neighbours.
+
+    Raises
+    ------
+    ValueError
+        When the minimum lies at an end of the scanned range (no binding).
+    """
+    n_z = tuple(max(2, math.ceil(SHORT_SIDE_THICKNESS_A / a)) for a in lattice_constants_A)
+    spacings = [interplanar_spacing_001(s["lattice"], a)
+                for s, a in zip((side_a, side_b), lattice_constants_A, strict=True)]
+    grid = np.linspace(0.5 * min(spacings), 2.5 * max(spacings), _N_GAP_SCAN)
+    short = stack_sides(side_a, side_b, lattice_constants_A=lattice_constants_A, match=match,
+                        n_z=n_z, separation_A=grid[0])
+    on_b = short.arrays["side"] == 1
+    specorder = [side_a["element"], side_b["element"]]
+    with LammpsEnergy(short, potential=potential, specorder=specorder) as calc:
+        def energy(gap: float) -> float:
+            positions = short.positions.copy()
+            positions[on_b, 2] += gap - grid[0]
+            return calc.energy(positions)
+
+        best = int(np.argmin([energy(gap) for gap in grid]))
+        if best in (0, len(grid) - 1):
+            raise ValueError(f"interface energy has no minimum for gaps {grid[0]:.2f}-"
+                             f"{grid[-1]:.2f} Å: give separation_A explicitly")
+        result = minimize_scalar(energy, bounds=(grid[best - 1], grid[best + 1]),
+                                 method="bounded", options={"xatol": 1e-4})
+    return float(result.x)
+
+
+def _lattice_constants(side_a: dict, side_b: dict, potential: str | Potential,
+                       given: dict[str, float] | None) -> tuple[float, float]:
+    """Lattice constants of both sides: ``given[element]`` or relaxed with LAMMPS."""
+    specorder = [side_a["element"], side_b["element"]]
+    values = []
+    for side in (side_a, side_b):
+        if given and side["element"] in given:
+            values.append(float(given[side["element"]]))
+        else:
+            values.append(relax_cubic_lattice(side["element"], side["lattice"],
+                                              potential=potential,
+                                              specorder=specorder).lattice_constant_A)
+    return values[0], values[1]
+
+
+def _validate_sides(side_a: dict, side_b: dict) -> None:
+    """Clear errors for malformed side specifications."""
+    for name, side in (("side_a", side_a), ("side_b", side_b)):
+        unknown = set(side) - {"element", "lattice", "mass_amu"}
+        if unknown or "element" not in side or "lattice" not in side:
+            raise ValueError(f"{name} needs keys element, lattice (and optional mass_amu); "
+                             f"got {sorted(side)}")
+    if side_a["element"] == side_b["element"]:
+        raise ValueError(f"side_a and side_b must have distinct elements (LAMMPS types are per "
+                         f"element); both are '{side_a['element']}': use labels such as Ar/Kr")
+
+
+def build_bonded_interface(*, side_a: dict, side_b: dict, potential: str | Potential,
+                           length_a_A: float, length_b_A: float, max_lateral_A: float,
+                           max_strain: float,
+                           lattice_constants: dict[str, float] | None = None,
+                           separation_A: float | None = None) -> tuple[Atoms, dict]:
+    """Build and check a bonded A/B interface for NEMD along z.
+
+    Parameters
+    ----------
+    side_a, side_b
+        ``dict(element=..., lattice="fcc"|"bcc"|"diamond", mass_amu=None)``; A is at
+        low z.  Elements must differ (they are LAMMPS types); ``mass_amu`` overrides
+        the element's mass (amu), e.g. for Lennard-Jones labels.
+    potential
+        Registry name of the potential (or a :class:`potentials.Potential`).
+    length_a_A, length_b_A
+        Target thickness of each side along z (Å); rounded to whole cells.
+    max_lateral_A
+        Largest lateral cell length (Å).
+    max_strain
+        Largest in-plane strain of either side (dimensionless).
+    lattice_constants
+        ``{element: a}`` in Å; elements not listed are relaxed with the potential.
+    separation_A
+        Gap between the last A plane and the first B plane (Å); default: the gap that
+        minimises the energy of a short rigid stack (:func:`optimal_separation`).
+
+    Returns
+    -------
+    atoms : ase.Atoms
+        The interface, with the per-atom ``"side"`` array (0 = A, 1 = B).
+    info : dict
+        JSON-serialisable description (lengths in Å, areas in Å², strains
+        dimensionless); see :func:`interface_info`.
+    """
+    _validate_sides(side_a, side_b)
+    constants = _lattice_constants(side_a, side_b, potential, lattice_constants)
+    match = find_coincidence(*constants, max_lateral_A=max_lateral_A, max_strain=max_strain)
+    n_z = (cells_along_z(length_a_A, constants[0]), cells_along_z(length_b_A, constants[1]))
+    method = "given" if separation_A is not None else "energy_minimised"
+    if separation_A is None:
+        separation_A = optimal_separation(side_a, side_b, potential=potential,
+                                          lattice_constants_A=constants, match=match)
+    atoms = stack_sides(side_a, side_b, lattice_constants_A=constants, match=match, n_z=n_z,
+                        separation_A=separation_A)
+    info = interface_info(atoms, side_a=side_a, side_b=side_b, potential=potential,
+                          lattice_constants_A=constants, match=match, n_z=n_z,
+                          separation_A=separation_A)
+    info["separation_method"] = method
+    check_interface(atoms, info)
+    return atoms, info
+
+
+def interface_info(atoms: Atoms, *, side_a: dict, side_b: dict, potential: str | Potential,
+                   lattice_constants_A: tuple[float, float], match: Coincidence,
+                   n_z: tuple[int, int], separation_A: float) -> dict:
+    """JSON-serialisable facts about a built interface (Å, Å², amu, dimensionless)."""
+    on_b = atoms.arrays["side"] == 1
+    z = atoms.positions[:, 2]
+    top_a, bottom_b = float(z[~on_b].max()), float(z[on_b].min())
+    info = {
+        "potential": as_potential(potential).name,
+        "specorder": [side_a["element"], side_b["element"]],
+        "lateral_A": float(atoms.cell[0, 0]),
+        "area_A2": float(atoms.cell[0, 0] * atoms.cell[1, 1]),
+        "cell_A": [float(v) for v in atoms.cell.lengths()],
+        "z_margin_A": Z_MARGIN_A,
+        "separation_A": float(separation_A),
+        "z_interface_A": 0.5 * (top_a + bottom_b),
+        "mismatch": match.mismatch,
+        "n_atoms": len(atoms),
+        "min_distance_A": min_interatomic_distance(atoms),
+    }
+    for suffix, side, a, n_lat, nz, strain, mask in (
+            ("a", side_a, lattice_constants_A[0], match.n_a, n_z[0], match.strain_a, ~on_b),
+            ("b", side_b, lattice_constants_A[1], match.n_b, n_z[1], match.strain_b, on_b)):
+        info.update({
+            f"element_{suffix}": side["element"],
+            f"lattice_{suffix}": side["lattice"],
+            f"mass_{suffix}_amu": float(atoms.get_masses()[mask][0]),
+            f"lattice_constant_{suffix}_A": float(a),
+            f"n_lateral_{suffix}": int(n_lat),
+            f"n_z_{suffix}": int(nz),
+            f"strain_{suffix}": float(strain),
+            f"z_range_{suffix}_A": [float(z[mask].min()), float(z[mask].max())],
+            f"n_atoms_{suffix}": int(mask.sum()),
+        })
+    return info

@@ -1,0 +1,96 @@
+"""Full single-replica analysis on synthetic NEMD data with a known R_K."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from analysis.nemd import PROFILE_COLUMNS, analyse_replica, profile_table
+from analysis.synthetic import synthetic_replica
+
+QUANTITIES = (("R_K", "m2K_W"), ("delta_T", "K"), ("flux", "W_m2"), ("kappa_A", "W_mK"),
+              ("kappa_B", "W_mK"))
+
+
+@pytest.mark.parametrize("hot", ["A", "B"])
+def test_single_replica_recovers_truth(hot):
+    raw, truth = synthetic_replica(seed=5, hot_side=hot, n_samples=1500)
+    res = analyse_replica(raw)
+    json.dumps(res, allow_nan=False)  # strict JSON
+    assert res["hot_side"] == hot
+    for name, unit in QUANTITIES:
+        value, se = res[f"{name}_{unit}"], res[f"{name}_se_{unit}"]
+        assert 0 < se < 0.1 * abs(value)
+        assert abs(value - truth[f"{name}_{unit}"]) < 4 * se, name
+        assert res[f"{name}_ci95_low_{unit}"] < value < res[f"{name}_ci95_high_{unit}"]
+    assert res["G_MW_m2K"] == pytest.approx(1e-6 / res["R_K_m2K_W"])
+    assert res["G_ci95_low_MW_m2K"] == pytest.approx(1e-6 / res["R_K_ci95_high_m2K_W"])
+    for side in "AB":
+        assert np.sign(res[f"grad_{side}_K_per_A"]) == np.sign(truth[f"dTdz_{side}_K_per_A"])
+    assert res["steady_state_start_ps"] >= 2 * truth["transient_tau_ps"]
+    assert res["n_blocks"] >= 5 and res["ci_dof"] == res["n_blocks"] - 1
+    assert res["block_length_ps"] >= 5 * res["statistical_inefficiency"]
+    assert len(res["blocks"]["delta_T_K"]) == res["n_blocks"]
+    assert res["linear_A"] and res["linear_B"] and res["stationary"]
+    assert res["flux_imbalance"] < 0.05
+    assert res["fit_windows_A"] == {"A": [35.0, 95.0], "B": [105.0, 165.0]}
+
+
+def test_profile_table_for_csv():
+    raw, _ = synthetic_replica(seed=6)
+    res = analyse_replica(raw)
+    table = profile_table(res)
+    assert tuple(table) == PROFILE_COLUMNS
+    n = len(raw["z_A"])
+    assert all(len(col) == n for col in table.values())
+    z = np.array(table["z_A"])
+    fitted = np.array(table["in_fit_window"])
+    assert fitted.sum() == 30 and np.all((z[fitted] > 35) & (z[fitted] < 165))
+    assert table["side"][0] == "A" and table["side"][-1] == "B"
+    assert table["T_mean_K"][0] is None  # fixed layer: no atoms
+    T, fit, sem = (np.array(table[k], dtype=float) for k in ("T_mean_K", "T_fit_K", "T_sem_K"))
+    assert np.all(np.abs(T[fitted] - fit[fitted]) < 5 * sem[fitted])
+    assert np.all(sem[fitted] > 0)
+
+
+def test_r_k_interval_coverage_and_steady_state():
+    n_trials, hits, starts = 250, dict.fromkeys(QUANTITIES, 0), []
+    for seed in range(1000, 1000 + n_trials):
+        raw, truth = synthetic_replica(seed=seed, n_samples=1200)
+        res = analyse_replica(raw)
+        starts.append(res["steady_state_start_ps"])
+        for name, unit in QUANTITIES:
+            hits[(name, unit)] += (res[f"{name}_ci95_low_{unit}"] <= truth[f"{name}_{unit}"]
+                                   <= res[f"{name}_ci95_high_{unit}"])
+    coverage = {k: v / n_trials for k, v in hits.items()}
+    assert 0.90 <= coverage[("R_K", "m2K_W")] <= 0.99, coverage
+    assert all(0.88 <= c <= 0.99 for c in coverage.values()), coverage
+    tau = truth["transient_tau_ps"]
+    assert min(starts) >= 2 * tau and np.median(starts) >= 3 * tau
+
+
+def test_curved_profile_is_flagged():
+    # Bends reaching deep into the fit windows: both sides non-linear.
+    raw, _ = synthetic_replica(seed=7, bump_length_A=25.0, bath_bump_K=15.0)
+    res = analyse_replica(raw)
+    assert not res["linear_A"] and not res["linear_B"]
+    assert any("not linear" in w for w in res["warnings"])
+
+
+def test_settings_and_validation():
+    raw, _ = synthetic_replica(seed=8)
+    res = analyse_replica(raw, {"fit_windows_A": {"A": [50, 90], "B": [110, 150]},
+                                "min_discard_ps": 300.0})
+    assert res["fit_windows_A"] == {"A": [50.0, 90.0], "B": [110.0, 150.0]}
+    assert res["steady_state_start_ps"] >= 300.0
+    with pytest.raises(ValueError, match="unknown"):
+        analyse_replica(raw, {"bath_exclusion": 5.0})
+    bad = dict(raw, time_ps=raw["time_ps"] ** 1.01)
+    with pytest.raises(ValueError, match="evenly"):
+        analyse_replica(bad)
+    with pytest.raises(ValueError, match="lacks"):
+        analyse_replica({k: v for k, v in raw.items() if k != "area_A2"})
+    with pytest.raises(ValueError, match="opposite"):
+        analyse_replica(dict(raw, cold_region_A=(30.0, 40.0)))

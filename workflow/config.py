@@ -1,0 +1,178 @@
+"""Study configuration: schema validation, semantic checks and per-run settings.
+
+Two layers of checks run before any MD starts:
+
+1. the JSON schema (``workflow/schemas/config.schema.yaml``, also the config's
+   documentation): types, ranges, unknown keys;
+2. :func:`check_config`: facts the schema cannot know -- the potential exists and models
+   the elements, the cold bath stays above 0 K, each side is long enough for its baths
+   and fit windows, sampling intervals fit the run.
+
+Every error names the field (``systems.SiCu.length_a_A``) and says how to fix it.
+"""
+
+from __future__ import annotations
+
+import copy
+import zlib
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from potentials import PotentialError, get_potential
+
+__all__ = ["ConfigError", "SCHEMA_PATH", "load_config", "check_config", "validate_config",
+           "nemd_settings", "analysis_settings", "run_seeds", "system_names"]
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "config.schema.yaml"
+
+
+class ConfigError(ValueError):
+    """A configuration field is invalid; the message names the field and the fix."""
+
+
+def _schema() -> dict:
+    return yaml.safe_load(SCHEMA_PATH.read_text())
+
+
+def _fill_defaults(instance: dict, schema: dict, root: dict) -> None:
+    """Fill ``default`` values of ``properties`` recursively (not through $ref-only overrides)."""
+    if "$ref" in schema:
+        target = root
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+    for key, sub in schema.get("properties", {}).items():
+        if key not in instance and "default" in sub:
+            instance[key] = copy.deepcopy(sub["default"])
+        if isinstance(instance.get(key), dict):
+            _fill_defaults(instance[key], sub, root)
+    extra = schema.get("additionalProperties")
+    if isinstance(extra, dict):
+        for key, value in instance.items():
+            if key not in schema.get("properties", {}) and isinstance(value, dict):
+                _fill_defaults(value, extra, root)
+
+
+def validate_config(config: dict) -> dict:
+    """Validate against the JSON schema and return a copy with every default filled in."""
+    import jsonschema
+
+    schema = _schema()
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
+    if errors:
+        lines = []
+        for error in errors:
+            field = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+            lines.append(f"config field '{field}': {error.message}")
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines)
+                          + "\n(see workflow/schemas/config.schema.yaml for every field)")
+    resolved = copy.deepcopy(config)
+    _fill_defaults(resolved, schema, schema)
+    return resolved
+
+
+def system_names(config: dict) -> list[str]:
+    """Names of the systems in config order."""
+    return list(config["systems"])
+
+
+def _merged_nemd(config: dict, system: str) -> dict:
+    merged = dict(config["nemd"])
+    merged.update(config["systems"][system].get("nemd") or {})
+    return merged
+
+
+def _check_system(config: dict, name: str) -> list[str]:
+    problems = []
+    sysconf = config["systems"][name]
+    field = f"systems.{name}"
+    try:
+        potential = get_potential(sysconf["potential"])
+    except PotentialError as error:
+        return [f"{field}.potential: {error}"]
+    for side in ("side_a", "side_b"):
+        element = sysconf[side]["element"]
+        if element not in potential.elements:
+            problems.append(f"{field}.{side}.element: '{element}' is not modelled by potential "
+                            f"'{potential.name}' (it knows {list(potential.elements)})")
+    if sysconf["side_a"]["element"] == sysconf["side_b"]["element"]:
+        problems.append(f"{field}.side_b.element: must differ from side_a.element (LAMMPS atom "
+                        "types are per element; for an A/B mass benchmark use two labels, e.g. Ar/Kr)")
+    nemd = _merged_nemd(config, name)
+    analysis = config["analysis"]
+    for temperature in config["temperatures_K"]:
+        if nemd["delta_T_K"] / 2 >= temperature:
+            problems.append(f"{field}.nemd.delta_T_K: {nemd['delta_T_K']} K puts the cold bath at or "
+                            f"below 0 K at temperatures_K={temperature}; use delta_T_K < {2 * temperature}")
+    needed = (nemd["fixed_thickness_A"] + nemd["bath_thickness_A"] + analysis["bath_exclusion_A"]
+              + analysis["interface_exclusion_A"] + 3 * nemd["bin_width_A"])
+    for side in ("a", "b"):
+        length = sysconf[f"length_{side}_A"]
+        if length < needed:
+            problems.append(
+                f"{field}.length_{side}_A: {length} A is too short: the frozen layer, bath, fit "
+                f"exclusions and at least 3 bins need {needed:.1f} A; make it longer or the baths thinner")
+    timestep_fs = nemd["timestep_fs"] or potential.timestep_fs
+    if nemd["sample_every_ps"] * 1000 < timestep_fs:
+        problems.append(f"{field}.nemd.sample_every_ps: shorter than one time step ({timestep_fs} fs)")
+    if nemd["production_ps"] < 10 * nemd["sample_every_ps"]:
+        problems.append(f"{field}.nemd.production_ps: {nemd['production_ps']} ps holds fewer than 10 "
+                        f"sampling windows of {nemd['sample_every_ps']} ps; lengthen the run")
+    if nemd["restart_every_ps"] < nemd["sample_every_ps"]:
+        problems.append(f"{field}.nemd.restart_every_ps: must be at least sample_every_ps")
+    return problems
+
+
+def check_config(config: dict) -> None:
+    """Semantic checks of a schema-valid config with defaults filled; raise ConfigError."""
+    problems = []
+    for name in system_names(config):
+        problems += _check_system(config, name)
+    if analysis_min := config["analysis"]["min_discard_ps"]:
+        for name in system_names(config):
+            if analysis_min >= _merged_nemd(config, name)["production_ps"]:
+                problems.append(f"analysis.min_discard_ps: {analysis_min} ps discards the whole "
+                                f"production run of system {name}")
+    if problems:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
+
+
+def load_config(path: str | Path) -> dict:
+    """Read, validate and check a config file; return it with defaults filled in."""
+    with open(path) as handle:
+        raw = yaml.safe_load(handle) or {}
+    config = validate_config(raw)
+    check_config(config)
+    return config
+
+
+def run_seeds(base_seed: int, system: str, temperature_K: float, replica: int) -> dict:
+    """Independent, reproducible LAMMPS seeds for one run (1 to 9e8, the range of LAMMPS' Marsaglia generator)."""
+    entropy = [int(base_seed), zlib.crc32(system.encode()), int(round(temperature_K * 1000)),
+               int(replica)]
+    values = np.random.SeedSequence(entropy).generate_state(4, dtype=np.uint32) % 899_999_999 + 1
+    return dict(zip(("velocity", "equilibration", "hot", "cold"), (int(v) for v in values)))
+
+
+def nemd_settings(config: dict, system: str, temperature_K: float, replica: int) -> dict:
+    """Everything the NEMD driver needs for one run, as a JSON-serialisable dict."""
+    sysconf = config["systems"][system]
+    potential = get_potential(sysconf["potential"])
+    settings = _merged_nemd(config, system)
+    settings["timestep_fs"] = settings["timestep_fs"] or potential.timestep_fs
+    settings.update(
+        potential=potential.name,
+        specorder=[sysconf["side_a"]["element"], sysconf["side_b"]["element"]],
+        temperature_K=float(temperature_K),
+        replica=int(replica),
+        seeds=run_seeds(config["seed"], system, temperature_K, replica),
+    )
+    return settings
+
+
+def analysis_settings(config: dict) -> dict:
+    """The analysis block of the config (defaults filled)."""
+    return dict(config["analysis"])

@@ -1,0 +1,41 @@
+"""LAMMPS commands shared by the drivers: read a structure and define its interactions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from potentials import get_potential, pair_commands
+
+__all__ = ["load_structure"]
+
+
+def load_structure(lmp, *, data_file: str | Path | None = None, restart_file: str | Path | None = None,
+                   potential: str, specorder: list[str], boundary: str = "p p f") -> None:
+    """Start a metal-units LAMMPS system from a data or restart file and set its potential.
+
+    Parameters
+    ----------
+    lmp
+        A ``lammps.lammps`` instance (fresh).
+    data_file, restart_file
+        Exactly one: a LAMMPS data file (atom_style atomic, types ordered as ``specorder``)
+        or a binary restart file written by a previous run.
+    potential
+        Registry name (see ``potentials/registry.yaml``).
+    specorder
+        Element of each LAMMPS atom type, type 1 first.
+    boundary
+        LAMMPS boundary string; NEMD stacks are periodic laterally and fixed along z.
+    """
+    if (data_file is None) == (restart_file is None):
+        raise ValueError("give exactly one of data_file or restart_file")
+    lmp.commands_string("units metal\natom_style atomic\natom_modify map array\n")
+    if data_file is not None:
+        lmp.command(f"boundary {boundary}")
+        lmp.command(f"read_data {data_file}")
+    else:
+        lmp.command(f"read_restart {restart_file}")
+    for command in pair_commands(get_potential(potential), list(specorder)):
+        lmp.command(command)
+    lmp.command("neighbor 1.0 bin")
+    lmp.command("neigh_modify every 1 delay 0 check yes")

@@ -1,0 +1,56 @@
+# Analysis: per-run fits, replica combination, the summary table and figures.
+
+
+rule analyse_nemd_run:
+    input:
+        raw=rules.nemd_run.output.raw,
+        run=rules.nemd_run.output.run,
+    output:
+        result=f"{RESULTS}/{{system}}/T{{temperature}}K/nemd/rep{{replica}}/nemd.json",
+        profile=f"{RESULTS}/{{system}}/T{{temperature}}K/nemd/rep{{replica}}/profile.csv",
+        figure=f"{RESULTS}/{{system}}/T{{temperature}}K/nemd/rep{{replica}}/profile.png",
+    log:
+        f"{RESULTS}/logs/{{system}}/T{{temperature}}K/analyse_rep{{replica}}.log",
+    params:
+        analysis=lambda wildcards: json.dumps(analysis_settings(CONFIG)),
+    message:
+        "Fitting the temperature profile of {wildcards.system} at {wildcards.temperature} K, "
+        "replica {wildcards.replica}"
+    shell:
+        "{PYTHON} -m workflow.analyse_nemd --raw {input.raw} --run {input.run} "
+        "--analysis {params.analysis:q} --out-json {output.result} "
+        "--out-csv {output.profile} --out-figure {output.figure} > {log} 2>&1"
+
+
+rule combine_nemd:
+    input:
+        replica_results,
+    output:
+        f"{RESULTS}/{{system}}/T{{temperature}}K/nemd/combined.json",
+    log:
+        f"{RESULTS}/logs/{{system}}/T{{temperature}}K/combine_nemd.log",
+    params:
+        system=lambda wildcards: wildcards.system,
+    message:
+        "Combining {wildcards.system} replicas at {wildcards.temperature} K"
+    shell:
+        "{PYTHON} -m workflow.combine_nemd --system {params.system} "
+        "--temperature {wildcards.temperature} "
+        "--out {output} {input} > {log} 2>&1"
+
+
+rule summary:
+    input:
+        combined_results(),
+    output:
+        table=f"{RESULTS}/summary.csv",
+        figure=f"{RESULTS}/figures/R_K_vs_T.png",
+    log:
+        f"{RESULTS}/logs/summary.log",
+    params:
+        study=CONFIG["study"],
+    message:
+        "Writing {output.table} and {output.figure}"
+    shell:
+        "{PYTHON} -m workflow.summarise --study {params.study:q} --out-csv {output.table} "
+        "--out-figure {output.figure} {input} > {log} 2>&1"

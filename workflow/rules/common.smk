@@ -1,0 +1,79 @@
+# Shared set-up: config validation, paths, target lists and the MPI launcher.
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from snakemake.utils import validate
+
+sys.path.insert(0, workflow.basedir)
+
+from workflow.config import (  # noqa: E402
+    analysis_settings,
+    check_config,
+    nemd_settings,
+    system_names,
+    validate_config,
+)
+
+# 1. JSON schema (types, ranges, unknown keys); 2. facts the schema cannot know.
+validate(config, schema="../schemas/config.schema.yaml")
+CONFIG = validate_config(config)
+check_config(CONFIG)
+
+RESULTS = CONFIG["results_dir"]
+PYTHON = sys.executable
+_VENV_MPIRUN = Path(sys.executable).parent / "mpirun"
+MPIRUN = str(_VENV_MPIRUN) if _VENV_MPIRUN.exists() else (shutil.which("mpirun") or "mpirun")
+
+
+wildcard_constraints:
+    system="[A-Za-z0-9_-]+",
+    temperature=r"\d+(\.\d+)?",
+    replica=r"\d+",
+
+
+def temperature_label(temperature_K):
+    """Wildcard form of a temperature: 300.0 -> '300'."""
+    return f"{float(temperature_K):g}"
+
+
+def run_dir(system, temperature, replica):
+    return f"{RESULTS}/{system}/T{temperature}K/nemd/rep{replica}"
+
+
+def nemd_run_settings(wildcards):
+    """The NEMD driver's settings for one run, as a JSON string."""
+    return json.dumps(
+        nemd_settings(CONFIG, wildcards.system, float(wildcards.temperature), int(wildcards.replica))
+    )
+
+
+def system_json(wildcards):
+    return json.dumps({"name": wildcards.system, **CONFIG["systems"][wildcards.system]})
+
+
+def replica_results(wildcards):
+    return [
+        f"{run_dir(wildcards.system, wildcards.temperature, r)}/nemd.json"
+        for r in range(CONFIG["replicas"])
+    ]
+
+
+def combined_results():
+    return [
+        f"{RESULTS}/{system}/T{temperature_label(t)}K/nemd/combined.json"
+        for system in system_names(CONFIG)
+        for t in CONFIG["temperatures_K"]
+    ]
+
+
+def all_targets():
+    """Every output of a study: the summary table and the figures."""
+    runs = [
+        f"{run_dir(system, temperature_label(t), r)}/profile.png"
+        for system in system_names(CONFIG)
+        for t in CONFIG["temperatures_K"]
+        for r in range(CONFIG["replicas"])
+    ]
+    return [f"{RESULTS}/summary.csv", f"{RESULTS}/figures/R_K_vs_T.png", *runs]

@@ -1,0 +1,92 @@
+"""Entry point: the study's summary table (results/summary.csv) and R_K(T) figure.
+
+One row per system x temperature x method, R_K in m^2K/W with its 95% confidence
+interval, G in MW/m^2K, and the bookkeeping a reader needs (replicas, blocks, flags).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+from workflow.atomic_io import atomic_path
+
+COLUMNS = [
+    "system", "temperature_K", "method", "R_K_m2K_W", "R_K_ci95_low_m2K_W", "R_K_ci95_high_m2K_W",
+    "G_MW_m2K", "G_ci95_low_MW_m2K", "G_ci95_high_MW_m2K", "delta_T_K", "flux_W_m2",
+    "kappa_A_W_mK", "kappa_B_W_mK", "n_replicas", "n_blocks", "flux_imbalance", "stationary",
+    "potential", "note",
+]
+# Short aliases required by downstream users (same numbers).
+ALIASES = {"R_K_ci95_low": "R_K_ci95_low_m2K_W", "R_K_ci95_high": "R_K_ci95_high_m2K_W"}
+
+
+def summary_rows(records: list[dict]) -> list[dict]:
+    """Rows of the summary table, sorted by system, method and temperature."""
+    rows = []
+    for rec in records:
+        row = {key: rec.get(key) for key in COLUMNS}
+        row.update({alias: rec.get(source) for alias, source in ALIASES.items()})
+        rows.append(row)
+    return sorted(rows, key=lambda r: (r["system"], r["method"], float(r["temperature_K"])))
+
+
+def write_summary(rows: list[dict], path: Path) -> None:
+    """Write the table atomically (values as given; None -> empty cell)."""
+    fields = COLUMNS[:6] + list(ALIASES) + COLUMNS[6:]
+    with atomic_path(path) as tmp, open(tmp, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: ("" if row.get(k) is None else row[k]) for k in fields})
+
+
+def plot_summary(rows: list[dict], path: Path, study: str) -> None:
+    """R_K against temperature per system and method, with 95% CI error bars."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5.5, 4.0), constrained_layout=True)
+    groups = sorted({(r["system"], r["method"]) for r in rows})
+    for system, method in groups:
+        sel = [r for r in rows if r["system"] == system and r["method"] == method]
+        t = [float(r["temperature_K"]) for r in sel]
+        value = [1e9 * r["R_K_m2K_W"] for r in sel]
+        low = [1e9 * (r["R_K_m2K_W"] - r["R_K_ci95_low_m2K_W"]) for r in sel]
+        high = [1e9 * (r["R_K_ci95_high_m2K_W"] - r["R_K_m2K_W"]) for r in sel]
+        ax.errorbar(t, value, yerr=[low, high], fmt="o", capsize=3,
+                    label=f"{system} ({method.upper()})")
+    ax.set_xlabel("Temperature T (K)")
+    ax.set_ylabel(r"Kapitza resistance $R_K$ ($10^{-9}$ m$^2$K/W)")
+    ax.set_title(f"{study}: $R_K$ with 95% confidence intervals", fontsize=10)
+    ax.legend(fontsize=8)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=150)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--study", default="kapitza")
+    parser.add_argument("--out-csv", required=True, type=Path)
+    parser.add_argument("--out-figure", required=True, type=Path)
+    parser.add_argument("combined", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+    rows = summary_rows([json.loads(p.read_text()) for p in args.combined])
+    write_summary(rows, args.out_csv)
+    plot_summary(rows, args.out_figure, args.study)
+    for row in rows:
+        print(f"{row['system']:>12} {row['temperature_K']:>7} K {row['method']:>6}: "
+              f"R_K = {row['R_K_m2K_W']:.3e} m2K/W "
+              f"[{row['R_K_ci95_low_m2K_W']:.3e}, {row['R_K_ci95_high_m2K_W']:.3e}], "
+              f"G = {row['G_MW_m2K']:.1f} MW/m2K")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
