@@ -10,7 +10,12 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
-configfile: "config/config.yaml"
+# The embedded default study, used unless another is given with --configfile (a study
+# config replaces the default instead of being merged into it; --config KEY=VALUE still
+# overrides single keys of either).
+if not workflow.overwrite_configfiles:
+
+    configfile: "config/config.yaml"
 
 
 include: "workflow/rules/common.smk"

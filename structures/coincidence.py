@@ -69,7 +69,7 @@ def _candidate(n_a: int, n_b: int, a_A: float, a_B: float) -> Coincidence:
 
 
 def find_coincidence(a_A: float, a_B: float, *, max_lateral_A: float,
-                     max_strain: float) -> Coincidence:
+                     max_strain: float, min_lateral_A: float = 0.0) -> Coincidence:
     """Lowest-strain square lateral supercell of two cubic (001) faces.
 
     Parameters
@@ -80,6 +80,9 @@ def find_coincidence(a_A: float, a_B: float, *, max_lateral_A: float,
         Largest allowed common lateral length (Å): the cell-size budget.
     max_strain
         Largest allowed in-plane strain magnitude on either side (dimensionless).
+    min_lateral_A
+        Smallest allowed common lateral length (Å), e.g. to keep a cross-section wider
+        than the potential's cut-off when the lattices match at every size.
 
     Returns
     -------
@@ -99,8 +102,11 @@ def find_coincidence(a_A: float, a_B: float, *, max_lateral_A: float,
                   for n_a in range(1, int(max_lateral_A / a_A * (1 + max_strain)) + 2)
                   for n_b in range(1, int(max_lateral_A / a_B * (1 + max_strain)) + 2)]
     fitting = [c for c in candidates
-               if c.lateral_A <= max_lateral_A and c.max_abs_strain <= max_strain]
+               if min_lateral_A <= c.lateral_A <= max_lateral_A and c.max_abs_strain <= max_strain]
     if not fitting:
+        if min_lateral_A > max_lateral_A:
+            raise CoincidenceError(f"min_lateral_A = {min_lateral_A} Å exceeds max_lateral_A = "
+                                   f"{max_lateral_A} Å: lower min_lateral_A or raise max_lateral_A")
         raise CoincidenceError(_no_match_message(a_A, a_B, max_lateral_A, max_strain))
     return min(fitting, key=lambda c: (round(c.max_abs_strain / STRAIN_TIE), c.lateral_A))
 

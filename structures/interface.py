@@ -171,7 +171,8 @@ def build_bonded_interface(*, side_a: dict, side_b: dict, potential: str | Poten
                            length_a_A: float, length_b_A: float, max_lateral_A: float,
                            max_strain: float,
                            lattice_constants: dict[str, float] | None = None,
-                           separation_A: float | None = None) -> tuple[Atoms, dict]:
+                           separation_A: float | None = None,
+                           min_lateral_A: float = 0.0) -> tuple[Atoms, dict]:
     """Build and check a bonded A/B interface for NEMD along z.
 
     Parameters
@@ -193,6 +194,8 @@ def build_bonded_interface(*, side_a: dict, side_b: dict, potential: str | Poten
     separation_A
         Gap between the last A plane and the first B plane (Å); default: the gap that
         minimises the energy of a short rigid stack (:func:`optimal_separation`).
+    min_lateral_A
+        Smallest lateral cell length (Å) the coincidence search may return.
 
     Returns
     -------
@@ -204,7 +207,8 @@ def build_bonded_interface(*, side_a: dict, side_b: dict, potential: str | Poten
     """
     _validate_sides(side_a, side_b)
     constants = _lattice_constants(side_a, side_b, potential, lattice_constants)
-    match = find_coincidence(*constants, max_lateral_A=max_lateral_A, max_strain=max_strain)
+    match = find_coincidence(*constants, max_lateral_A=max_lateral_A, max_strain=max_strain,
+                             min_lateral_A=min_lateral_A)
     n_z = (cells_along_z(length_a_A, constants[0]), cells_along_z(length_b_A, constants[1]))
     method = "given" if separation_A is not None else "energy_minimised"
     if separation_A is None:

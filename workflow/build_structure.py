@@ -30,6 +30,7 @@ def build(system: dict, out_data: Path, out_info: Path) -> dict:
         max_lateral_A=system["max_lateral_A"],
         max_strain=system["max_strain"],
         separation_A=system.get("separation_A"),
+        min_lateral_A=system.get("min_lateral_A", 0.0),
     )
     write_lammps_data(out_data, atoms, info["specorder"])
     record = dict(info)

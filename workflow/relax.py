@@ -48,7 +48,7 @@ def relax_interface(data: Path, info: dict, out_data: Path, *, etol: float = 0.0
     lmp.command("change_box all boundary p p f")
     lmp.command(f"change_box all z delta {-z_margin_A} {z_margin_A} units box")
     tmp = out_data.with_name(f".{out_data.name}.tmp")
-    lmp.command(f"write_data {tmp}")
+    lmp.command(f"write_data {tmp} nocoeff")  # interactions come from the registry
     lmp.close()
     z_a_top, z_b_bottom = x[types == 1, 2].max(), x[types == 2, 2].min()
     updated = dict(info)
