@@ -18,10 +18,10 @@ import yaml
 __all__ = [
     "Potential",
     "PotentialError",
-    "load_registry",
     "get_potential",
-    "resolve_files",
+    "load_registry",
     "pair_commands",
+    "resolve_files",
     "sha256_of",
 ]
 

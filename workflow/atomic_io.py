@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["atomic_path", "write_json", "write_text", "save_npz"]
+__all__ = ["atomic_path", "save_npz", "write_json", "write_text"]
 
 
 @contextmanager
@@ -60,6 +60,5 @@ def write_text(path: str | os.PathLike, text: str) -> None:
 
 def save_npz(path: str | os.PathLike, **arrays) -> None:
     """``numpy.savez_compressed`` written atomically."""
-    with atomic_path(path) as tmp:
-        with open(tmp, "wb") as handle:
-            np.savez_compressed(handle, **arrays)
+    with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+        np.savez_compressed(handle, **arrays)

@@ -22,8 +22,18 @@ import yaml
 
 from potentials import PotentialError, get_potential
 
-__all__ = ["ConfigError", "SCHEMA_PATH", "load_config", "check_config", "validate_config",
-           "nemd_settings", "analysis_settings", "run_seeds", "system_names"]
+__all__ = [
+    "SCHEMA_PATH",
+    "ConfigError",
+    "analysis_settings",
+    "check_config",
+    "load_config",
+    "nemd_settings",
+    "run_seeds",
+    "system_names",
+    "system_temperatures",
+    "validate_config",
+]
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "config.schema.yaml"
 
@@ -79,6 +89,11 @@ def system_names(config: dict) -> list[str]:
     return list(config["systems"])
 
 
+def system_temperatures(config: dict, system: str) -> list[float]:
+    """Temperatures (K) at which ``system`` is run: its own list, else the study's."""
+    return list(config["systems"][system].get("temperatures_K") or config["temperatures_K"])
+
+
 def _merged_nemd(config: dict, system: str) -> dict:
     merged = dict(config["nemd"])
     merged.update(config["systems"][system].get("nemd") or {})
@@ -103,7 +118,7 @@ def _check_system(config: dict, name: str) -> list[str]:
                         "types are per element; for an A/B mass benchmark use two labels, e.g. Ar/Kr)")
     nemd = _merged_nemd(config, name)
     analysis = config["analysis"]
-    for temperature in config["temperatures_K"]:
+    for temperature in system_temperatures(config, name):
         if nemd["delta_T_K"] / 2 >= temperature:
             problems.append(f"{field}.nemd.delta_T_K: {nemd['delta_T_K']} K puts the cold bath at or "
                             f"below 0 K at temperatures_K={temperature}; use delta_T_K < {2 * temperature}")

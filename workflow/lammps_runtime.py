@@ -22,11 +22,11 @@ import sys
 from pathlib import Path
 
 __all__ = [
-    "preload_mpi_library",
-    "new_lammps",
-    "mpi_world",
     "lammps_version",
+    "mpi_world",
+    "new_lammps",
     "potentials_directory",
+    "preload_mpi_library",
 ]
 
 _PRELOADED: list[ctypes.CDLL] = []

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -38,7 +37,7 @@ from workflow.lammps_runtime import mpi_world, new_lammps, run_entry_point
 from workflow.lammps_setup import load_structure
 from workflow.provenance import provenance_record
 
-__all__ = ["NemdSettings", "run_nemd", "merge_segments", "read_chunk_file", "read_time_file"]
+__all__ = ["NemdSettings", "merge_segments", "read_chunk_file", "read_time_file", "run_nemd"]
 
 RESTART_NAMES = ("restart.a", "restart.b")
 DONE_FILE = "raw.npz"

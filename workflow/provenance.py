@@ -48,7 +48,7 @@ def provenance_record(**extra) -> dict:
         "code": code_version(),
         "dependencies": dependency_versions(),
         "host": platform.node(),
-        "created_utc": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "created_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
     }
     record.update(extra)
     return record

@@ -9,15 +9,18 @@ rule analyse_nemd_run:
         result=f"{RESULTS}/{{system}}/T{{temperature}}K/nemd/rep{{replica}}/nemd.json",
         profile=f"{RESULTS}/{{system}}/T{{temperature}}K/nemd/rep{{replica}}/profile.csv",
         figure=f"{RESULTS}/{{system}}/T{{temperature}}K/nemd/rep{{replica}}/profile.png",
+    conda:
+        CONDA_ENV
     log:
         f"{RESULTS}/logs/{{system}}/T{{temperature}}K/analyse_rep{{replica}}.log",
     params:
+        python=PYTHON,
         analysis=lambda wildcards: json.dumps(analysis_settings(CONFIG)),
     message:
         "Fitting the temperature profile of {wildcards.system} at {wildcards.temperature} K, "
         "replica {wildcards.replica}"
     shell:
-        "{PYTHON} -m workflow.analyse_nemd --raw {input.raw} --run {input.run} "
+        "{params.python} -m workflow.analyse_nemd --raw {input.raw} --run {input.run} "
         "--analysis {params.analysis:q} --out-json {output.result} "
         "--out-csv {output.profile} --out-figure {output.figure} > {log} 2>&1"
 
@@ -27,14 +30,17 @@ rule combine_nemd:
         replica_results,
     output:
         f"{RESULTS}/{{system}}/T{{temperature}}K/nemd/combined.json",
+    conda:
+        CONDA_ENV
     log:
         f"{RESULTS}/logs/{{system}}/T{{temperature}}K/combine_nemd.log",
     params:
+        python=PYTHON,
         system=lambda wildcards: wildcards.system,
     message:
         "Combining {wildcards.system} replicas at {wildcards.temperature} K"
     shell:
-        "{PYTHON} -m workflow.combine_nemd --system {params.system} "
+        "{params.python} -m workflow.combine_nemd --system {params.system} "
         "--temperature {wildcards.temperature} "
         "--out {output} {input} > {log} 2>&1"
 
@@ -45,12 +51,15 @@ rule summary:
     output:
         table=f"{RESULTS}/summary.csv",
         figure=f"{RESULTS}/figures/R_K_vs_T.png",
+    conda:
+        CONDA_ENV
     log:
         f"{RESULTS}/logs/summary.log",
     params:
+        python=PYTHON,
         study=CONFIG["study"],
     message:
         "Writing {output.table} and {output.figure}"
     shell:
-        "{PYTHON} -m workflow.summarise --study {params.study:q} --out-csv {output.table} "
+        "{params.python} -m workflow.summarise --study {params.study:q} --out-csv {output.table} "
         "--out-figure {output.figure} {input} > {log} 2>&1"

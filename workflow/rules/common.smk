@@ -5,26 +5,42 @@ import sys
 from pathlib import Path
 
 from snakemake.utils import validate
+from snakemake_interface_executor_plugins.settings import DeploymentMethod
 
 sys.path.insert(0, workflow.basedir)
 
+from workflow.jobenv import export_project_path  # noqa: E402
 from workflow.config import (  # noqa: E402
     analysis_settings,
     check_config,
     nemd_settings,
     system_names,
+    system_temperatures,
     validate_config,
 )
 
-# 1. JSON schema (types, ranges, unknown keys); 2. facts the schema cannot know.
-validate(config, schema="../schemas/config.schema.yaml")
+# Every job imports the project's packages from this checkout (also under conda/SLURM).
+export_project_path(workflow.basedir)
+
+# 1. JSON schema (types, ranges, unknown keys): our validator first, for messages that
+#    name the field ("config field 'replicas': 0 is less than the minimum of 1"), then
+#    Snakemake's, which also fills the schema defaults into `config`;
+# 2. facts the schema cannot know (potential/element pairs, lengths vs baths, ...).
 CONFIG = validate_config(config)
+validate(config, schema="../schemas/config.schema.yaml")
 check_config(CONFIG)
 
 RESULTS = CONFIG["results_dir"]
-PYTHON = sys.executable
-_VENV_MPIRUN = Path(sys.executable).parent / "mpirun"
-MPIRUN = str(_VENV_MPIRUN) if _VENV_MPIRUN.exists() else (shutil.which("mpirun") or "mpirun")
+CONDA_ENV = "../../envs/kapitza.yaml"  # relative to the .smk files in workflow/rules/
+# With --sdm conda each job runs in envs/kapitza.yaml and finds python/mpirun on its PATH.
+# Otherwise use Snakemake's own interpreter and the mpirun beside it (the venv's), so the
+# workflow also works when Snakemake is started by full path without activating the venv.
+if DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method:
+    PYTHON, MPIRUN = "python", "mpirun"
+else:
+    PYTHON = sys.executable
+    _VENV_MPIRUN = Path(sys.executable).parent / "mpirun"
+    MPIRUN = str(_VENV_MPIRUN) if _VENV_MPIRUN.exists() else (shutil.which("mpirun") or "mpirun")
 
 
 wildcard_constraints:
@@ -64,7 +80,7 @@ def combined_results():
     return [
         f"{RESULTS}/{system}/T{temperature_label(t)}K/nemd/combined.json"
         for system in system_names(CONFIG)
-        for t in CONFIG["temperatures_K"]
+        for t in system_temperatures(CONFIG, system)
     ]
 
 
@@ -73,7 +89,7 @@ def all_targets():
     runs = [
         f"{run_dir(system, temperature_label(t), r)}/profile.png"
         for system in system_names(CONFIG)
-        for t in CONFIG["temperatures_K"]
+        for t in system_temperatures(CONFIG, system)
         for r in range(CONFIG["replicas"])
     ]
     return [f"{RESULTS}/summary.csv", f"{RESULTS}/figures/R_K_vs_T.png", *runs]

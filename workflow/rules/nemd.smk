@@ -8,9 +8,12 @@ rule nemd_run:
     output:
         raw=f"{RESULTS}/{{system}}/T{{temperature}}K/nemd/rep{{replica}}/raw.npz",
         run=f"{RESULTS}/{{system}}/T{{temperature}}K/nemd/rep{{replica}}/run.json",
+    conda:
+        CONDA_ENV
     log:
         f"{RESULTS}/logs/{{system}}/T{{temperature}}K/nemd_rep{{replica}}.log",
     params:
+        python=PYTHON,
         settings=nemd_run_settings,
         outdir=lambda wildcards: run_dir(wildcards.system, wildcards.temperature, wildcards.replica),
     threads: 1
@@ -21,6 +24,6 @@ rule nemd_run:
         "NEMD {wildcards.system} at {wildcards.temperature} K, replica {wildcards.replica} "
         "({resources.tasks} MPI rank(s))"
     shell:
-        "{resources.mpi} -n {resources.tasks} {PYTHON} -m workflow.nemd "
+        "{resources.mpi} -n {resources.tasks} {params.python} -m workflow.nemd "
         "--structure {input.data} --info {input.info} --settings {params.settings:q} "
         "--outdir {params.outdir} > {log} 2>&1"

@@ -5,15 +5,18 @@ rule build_structure:
     output:
         data=f"{RESULTS}/{{system}}/structure/built.data",
         info=f"{RESULTS}/{{system}}/structure/built.json",
+    conda:
+        CONDA_ENV
     log:
         f"{RESULTS}/logs/{{system}}/build_structure.log",
     params:
+        python=PYTHON,
         system=system_json,
     threads: 1
     message:
         "Building the {wildcards.system} interface (lattice constants from the potential)"
     shell:
-        "{PYTHON} -m workflow.build_structure --system {params.system:q} "
+        "{params.python} -m workflow.build_structure --system {params.system:q} "
         "--out-data {output.data} --out-info {output.info} > {log} 2>&1"
 
 
@@ -24,8 +27,12 @@ rule relax_structure:
     output:
         data=f"{RESULTS}/{{system}}/structure/relaxed.data",
         info=f"{RESULTS}/{{system}}/structure/relaxed.json",
+    conda:
+        CONDA_ENV
     log:
         f"{RESULTS}/logs/{{system}}/relax_structure.log",
+    params:
+        python=PYTHON,
     threads: 1
     resources:
         tasks=lambda wildcards, threads: threads,
@@ -33,6 +40,6 @@ rule relax_structure:
     message:
         "Minimising the {wildcards.system} interface with {resources.tasks} MPI rank(s)"
     shell:
-        "{resources.mpi} -n {resources.tasks} {PYTHON} -m workflow.relax "
+        "{resources.mpi} -n {resources.tasks} {params.python} -m workflow.relax "
         "--data {input.data} --info {input.info} "
         "--out-data {output.data} --out-info {output.info} > {log} 2>&1"
