@@ -5,9 +5,12 @@ block-jackknife standard error, with the Birge ratio R_B = sqrt(χ²/(n−1)) of
 about that mean (Birge, Phys. Rev. 40, 207 (1932)) used as in the Particle Data Group's
 averaging procedure (PDG, *Review of Particle Physics*, Introduction, "Averaging
 procedures"): when the
-replicas disagree beyond their errors (R_B > 1) the standard error is multiplied by R_B
-and the interval uses n − 1 degrees of freedom; otherwise the within-replica error is
-kept, with the Welch–Satterthwaite dof of the weighted sum.  With one replica this is its
+replicas scatter more than their errors (R_B > 1) the standard error is multiplied by
+R_B, keeping the Welch–Satterthwaite dof of the weighted sum; when the scatter is
+significant (χ² test, p < 0.05: the replicas really disagree) the interval also falls
+back to n − 1 degrees of freedom, the between-replica scatter being then the only
+trustworthy error.  Without the significance gate, two consistent replicas would get
+t(1 dof) = 12.7 half of the time by chance alone.  With one replica this is its
 own block interval.  Pooling all blocks instead would ignore replica-to-replica
 differences (e.g. in the initial structure) that the Birge inflation does catch.  G's
 interval is the image of R_K's, 1/R.
@@ -18,12 +21,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from scipy import stats
 
 from .blocking import t_interval, welch_satterthwaite_dof
 from .io import to_jsonable
 from .nemd import _conductance_keys, estimate_keys
 
 __all__ = ["combine_replicas", "weighted_mean_birge"]
+
+#: χ² p-value below which replicas are taken to disagree (interval on n − 1 dof).
+DISAGREEMENT_P = 0.05
 
 _COMBINED = (("R_K", "m2K_W"), ("delta_T", "K"), ("flux", "W_m2"), ("kappa_A", "W_mK"),
              ("kappa_B", "W_mK"))
@@ -57,7 +64,10 @@ def weighted_mean_birge(values, ses, dofs) -> dict[str, float]:
     if v.size > 1:
         birge = float(np.sqrt(np.sum(w * (v - mean) ** 2) / (v.size - 1)))
         if birge > 1.0:
-            se, dof, inflated = se * birge, float(v.size - 1), True
+            se, inflated = se * birge, True
+            chi2 = birge**2 * (v.size - 1)
+            if stats.chi2.sf(chi2, v.size - 1) < DISAGREEMENT_P:
+                dof = float(v.size - 1)
     low, high = t_interval(mean, se, dof)
     return {"mean": mean, "se": se, "dof": dof, "low": float(low), "high": float(high),
             "birge_ratio": birge, "inflated": inflated}

@@ -76,3 +76,22 @@ def test_real_replicas_combine_consistently():
     ses = [r["R_K_se_m2K_W"] for r in results]
     assert comb["R_K_se_m2K_W"] < min(ses) * max(1.0, comb["birge_ratio"]["R_K"]) + 1e-30
     assert comb["R_K_m2K_W"] == pytest.approx(1e-9, rel=0.05)
+
+
+def test_two_consistent_replicas_coverage_and_width():
+    """Two replicas that agree within errors: ~95 % coverage and a CI narrower than t(1 dof)."""
+    rng = np.random.default_rng(2026)
+    truth, se, dof = 2.0e-9, 0.3e-9, 9
+    covered, half_widths = 0, []
+    n_trials = 2000
+    for _ in range(n_trials):
+        # each replica: an estimate and its own (chi2-distributed) standard error estimate
+        values = truth + se * rng.standard_normal(2)
+        ses = se * np.sqrt(rng.chisquare(dof, 2) / dof)
+        comb = weighted_mean_birge(values, ses, [dof, dof])
+        covered += comb["low"] <= truth <= comb["high"]
+        half_widths.append(0.5 * (comb["high"] - comb["low"]))
+    coverage = covered / n_trials
+    assert 0.93 <= coverage <= 0.995, coverage
+    # the median half-width stays far below what t(1 dof) = 12.7 would give
+    assert np.median(half_widths) < 4.0 * se / np.sqrt(2)

@@ -16,10 +16,17 @@ from analysis import analyse_replica, load_replica, plot_nemd_profile, profile_t
 from analysis.io import to_jsonable, write_profile_csv
 from workflow.atomic_io import atomic_path, write_json
 
-PHONON_ONLY_NOTE = (
-    "Classical MD: heat is carried by phonons only (no electronic channel in metals), so this "
-    "is the phonon boundary resistance."
-)
+METALS = frozenset({"Cu", "Al", "Ag", "Au", "Fe", "Mg", "Ni", "Pd", "Pt", "Ti", "W", "Mo", "Ta", "Zr"})
+
+
+def physics_note(elements: list[str]) -> str:
+    """What a reader must know about the heat carriers in this classical-MD result."""
+    metals = [e for e in elements if e in METALS]
+    if metals:
+        return (f"Classical MD: heat is carried by phonons only; the electrons of {', '.join(metals)} "
+                "and the electron-phonon coupling at the interface are absent, so this is the "
+                "phonon-phonon boundary resistance.")
+    return "Classical MD: phonon transport with classical (equipartition) statistics."
 
 
 def analyse(raw_path: Path, run_path: Path, settings: dict) -> tuple[dict, dict]:
@@ -32,10 +39,11 @@ def analyse(raw_path: Path, run_path: Path, settings: dict) -> tuple[dict, dict]
         "replica": run["settings"].get("replica"),
         "potential": run["settings"]["potential"],
         "specorder": run["settings"]["specorder"],
-        "note": PHONON_ONLY_NOTE,
+        "note": physics_note(run["settings"]["specorder"]),
         **to_jsonable(result),
-        "provenance": {k: run[k] for k in ("code", "dependencies", "host", "created_utc",
-                                            "settings", "segments", "timing", "n_atoms")},
+        "provenance": {k: run.get(k) for k in ("code", "dependencies", "host", "created_utc",
+                                                "potential", "settings", "segments", "timing",
+                                                "n_atoms")},
     }
     return record, profile_table(result)
 

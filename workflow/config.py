@@ -165,8 +165,11 @@ def load_config(path: str | Path) -> dict:
 
 
 def run_seeds(base_seed: int, system: str, temperature_K: float, replica: int) -> dict:
-    """Independent, reproducible LAMMPS seeds for one run (1 to 9e8, the range of LAMMPS' Marsaglia generator)."""
-    entropy = [int(base_seed), zlib.crc32(system.encode()), int(round(temperature_K * 1000)),
+    """Independent, reproducible LAMMPS seeds for one run.
+
+    Values lie in 1 .. 9e8, the range LAMMPS' Marsaglia generator accepts.
+    """
+    entropy = [int(base_seed), zlib.crc32(system.encode()), round(temperature_K * 1000),
                int(replica)]
     values = np.random.SeedSequence(entropy).generate_state(4, dtype=np.uint32) % 899_999_999 + 1
     return dict(zip(("velocity", "equilibration", "hot", "cold"), (int(v) for v in values)))

@@ -32,6 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
+from potentials import get_potential
+from potentials import provenance as potential_provenance
 from workflow.atomic_io import save_npz, write_json
 from workflow.lammps_runtime import mpi_world, new_lammps, run_entry_point
 from workflow.lammps_setup import load_structure
@@ -74,7 +76,7 @@ class NemdSettings:
             )
 
     def _steps(self, time_ps: float) -> int:
-        return max(1, int(round(time_ps / self.timestep_ps)))
+        return max(1, round(time_ps / self.timestep_ps))
 
     def _round_up(self, steps: int) -> int:
         """Round a step count up to a whole number of sampling windows."""
@@ -105,7 +107,7 @@ def _newest_restart(outdir: Path, comm) -> tuple[Path | None, int]:
         try:
             probe.command(f"read_restart {path}")
             step = int(probe.extract_global("ntimestep"))
-        except Exception:  # a restart file cut short by a kill cannot be read: skip it
+        except Exception:  # noqa: BLE001 - a restart file cut short by a kill cannot be read
             step = -1
         finally:
             probe.close()
@@ -206,7 +208,6 @@ def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) 
         lammps_seconds += time.perf_counter() - t0
         lmp.command("unfix equilibrate")
 
-    prod_start = max(start_step, s.equilibration_steps)
     n_every, n_freq = s.sample_every, s.sample_steps
     lmp.commands_string(f"""
         fix hot hot langevin {s.hot_temperature_K} {s.hot_temperature_K} {s.damping_ps} \
@@ -237,6 +238,7 @@ def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) 
                  **{k: np.asarray(v) for k, v in geometry.items()})
         wall = time.perf_counter() - wall_start
         write_json(outdir / "run.json", provenance_record(
+            potential=potential_provenance(get_potential(settings.potential)),
             settings=settings.raw, geometry=geometry, n_atoms=n_atoms,
             steps={"equilibration": s.equilibration_steps, "production": s.production_steps,
                    "sample_every": n_freq},

@@ -18,7 +18,7 @@ def code_version() -> dict:
     """Git commit of the Kapitza checkout and whether it had uncommitted changes."""
     def git(*args):
         return subprocess.run(["git", "-C", str(REPOSITORY), *args], capture_output=True,
-                              text=True, timeout=10).stdout.strip()
+                              text=True, timeout=10, check=False).stdout.strip()
     try:
         commit = git("rev-parse", "HEAD") or None
         dirty = bool(git("status", "--porcelain", "--untracked-files=no")) if commit else None
