@@ -101,7 +101,10 @@ def heat_flux(
     p_cold = sample_powers(time_ps, energy_cold_eV)[k0:]
     dt = np.diff(np.concatenate([[0.0], time_ps]))[k0:]
     if p_hot.size < 32:
-        raise ValueError(f"only {p_hot.size} samples after t_start_ps; need at least 32")
+        raise ValueError(
+            f"only {p_hot.size} steady-state samples after t = {t_start_ps:.3g} ps; the "
+            "blocking analysis needs at least 32: lengthen nemd.production_ps or shorten "
+            "nemd.sample_every_ps")
     mean_hot = float(np.sum(p_hot * dt) / np.sum(dt))  # = chord ΔE/Δt
     mean_cold = float(np.sum(p_cold * dt) / np.sum(dt))
     fp_hot, fp_mean, fp_cold, fp_sum = (

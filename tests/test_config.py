@@ -1,0 +1,180 @@
+"""Study configuration: loading, field-naming errors, and the Snakemake front end
+(dry runs, a bad config failing fast, lint, MPI ranks bounded by --cores)."""
+
+from __future__ import annotations
+
+import copy
+import re
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from workflow.config import ConfigError, check_config, load_config, nemd_settings, validate_config
+
+from .conftest import REPO, SNAKEMAKE, run, write_config
+
+DEFAULT = REPO / "config" / "config.yaml"
+TEST_LJ = REPO / "config" / "test_lj.yaml"
+
+
+def default_raw() -> dict:
+    return yaml.safe_load(DEFAULT.read_text())
+
+
+def test_default_config_loads():
+    config = load_config(DEFAULT)
+    assert "SiCu" in config["systems"]
+    system = config["systems"]["SiCu"]
+    assert system["potential"] == "meam_jelinek2012"
+    assert (system["side_a"]["element"], system["side_b"]["element"]) == ("Si", "Cu")
+    assert config["replicas"] >= 1 and all(t > 0 for t in config["temperatures_K"])
+    # schema defaults are filled in
+    assert config["results_dir"] == "results"
+    assert config["nemd"]["hot_side"] == "A"
+    assert config["analysis"]["min_blocks"] >= 2
+
+
+def test_test_lj_config_loads_and_gives_run_settings():
+    config = load_config(TEST_LJ)
+    system = config["systems"]["LJ-AB"]
+    assert system["side_b"]["mass_amu"] == pytest.approx(4 * system["side_a"]["mass_amu"])
+    settings = nemd_settings(config, "LJ-AB", 40.0, 1)
+    assert settings["timestep_fs"] == 5.0  # the per-system override wins
+    assert settings["langevin_damping_ps"] == 1.0
+    assert settings["specorder"] == ["Ar", "Kr"]
+    seeds = settings["seeds"]
+    assert set(seeds) == {"velocity", "equilibration", "hot", "cold"}
+    assert len(set(seeds.values())) == 4 and all(1 <= v <= 900_000_000 for v in seeds.values())
+    # replicas get different seeds, the same replica the same ones
+    assert nemd_settings(config, "LJ-AB", 40.0, 0)["seeds"] != seeds
+    assert nemd_settings(config, "LJ-AB", 40.0, 1)["seeds"] == seeds
+
+
+def _with(raw: dict, path: str, value) -> dict:
+    """A deep copy of ``raw`` with the dotted ``path`` set to ``value``."""
+    out = copy.deepcopy(raw)
+    *parents, last = path.split(".")
+    node = out
+    for key in parents:
+        node = node.setdefault(key, {})
+    node[last] = value
+    return out
+
+
+BAD_FIELDS = {
+    # id: (dotted path, bad value, text the error must contain)
+    "negative_temperature": ("temperatures_K", [-300.0], "temperatures_K"),
+    "unknown_element": ("systems.SiCu.side_b.element", "Au", "systems.SiCu.side_b.element"),
+    "unknown_potential": ("systems.SiCu.potential", "no_such_potential", "systems.SiCu.potential"),
+    "length_too_short": ("systems.SiCu.length_a_A", 10.0, "systems.SiCu.length_a_A"),
+    "delta_T_too_large": ("nemd.delta_T_K", 700.0, "delta_T_K"),
+    "unknown_top_level_key": ("replicaz", 3, "replicaz"),
+    "unknown_nemd_key": ("nemd.timestep", 2.0, "timestep"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FIELDS))
+def test_bad_field_raises_config_error_naming_it(case, tmp_path):
+    path, value, expected = BAD_FIELDS[case]
+    config_file = tmp_path / "bad.yaml"
+    config_file.write_text(yaml.safe_dump(_with(default_raw(), path, value)))
+    with pytest.raises(ConfigError) as info:
+        load_config(config_file)
+    assert expected in str(info.value)
+
+
+def test_the_bad_field_is_the_only_complaint():
+    """A single bad field yields a single problem line (no cascade of follow-up errors)."""
+    with pytest.raises(ConfigError) as info:
+        check_config(validate_config(_with(default_raw(), "systems.SiCu.length_a_A", 10.0)))
+    problems = [ln for ln in str(info.value).splitlines()[1:] if ln.strip()]
+    assert len(problems) == 1 and problems[0].strip().startswith("systems.SiCu.length_a_A")
+
+
+def _job_counts(output: str) -> dict[str, int]:
+    """The 'Job stats' table of a Snakemake run as {rule: count}."""
+    counts = {}
+    for match in re.finditer(r"^(\w+)\s+(\d+)\s*$", output, flags=re.MULTILINE):
+        counts[match.group(1)] = int(match.group(2))
+    return counts
+
+
+def test_dry_run_of_default_config_lists_nemd_runs(tmp_path):
+    config = load_config(DEFAULT)
+    result = run([*SNAKEMAKE, "-n", "--cores", "2", "--config", f"results_dir={tmp_path}"],
+                 timeout=120)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    counts = _job_counts(output)
+    n_runs = config["replicas"] * len(config["temperatures_K"]) * len(config["systems"])
+    assert counts.get("nemd_run") == n_runs, counts
+    assert counts.get("analyse_nemd_run") == n_runs
+    assert counts.get("build_structure") == counts.get("relax_structure") == 1
+    assert counts.get("summary") == 1
+    assert str(tmp_path) in output  # outputs go to the overridden results_dir
+    assert not any(tmp_path.iterdir())  # a dry run writes nothing
+
+
+@pytest.mark.parametrize("case", ["negative_temperature", "length_too_short"])
+def test_snakemake_rejects_bad_config_fast(case, tmp_path):
+    path, value, expected = BAD_FIELDS[case]
+    raw = _with(default_raw(), path, value)
+    raw["results_dir"] = str(tmp_path / "results")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(raw))
+    start = time.monotonic()
+    result = run([*SNAKEMAKE, "-n", "--cores", "1", "--configfile", bad], timeout=60)
+    elapsed = time.monotonic() - start
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert elapsed < 30
+    assert expected in output, output[-3000:]
+    assert "ConfigError" in output or "invalid configuration" in output
+    assert not (tmp_path / "results").exists()
+
+
+def test_snakemake_lint_is_clean():
+    result = run([*SNAKEMAKE, "--lint"], timeout=120)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-5000:]
+    assert "Lints for" not in output, output[-5000:]
+
+
+def _mpirun_ranks(output: str, module: str) -> list[int]:
+    """The -n of every printed `mpirun -n N python -m <module>` shell command."""
+    return [int(n) for n in re.findall(rf"mpirun -n (\d+) \S+ -m {re.escape(module)}\b", output)]
+
+
+def _profile_threads(rule: str) -> int:
+    profile = yaml.safe_load((REPO / "profiles" / "default" / "config.yaml").read_text())
+    return int((profile.get("set-threads") or {}).get(rule, 1))
+
+
+@pytest.mark.parametrize(
+    ("cores", "set_threads"),
+    [(1, None), (4, None), (4, 2), (2, 4)],
+    ids=["cores1-profile", "cores4-profile", "cores4-threads2", "cores2-threads4"])
+def test_mpi_ranks_follow_threads_and_never_exceed_cores(cores, set_threads, tmp_path):
+    """`mpirun -n` of nemd_run is the rule's threads (profile or --set-threads), capped
+    by --cores; with --cores 1 every LAMMPS job runs one rank."""
+    config = write_config(TEST_LJ, tmp_path / "lj.yaml", tmp_path / "results")
+    cmd = [*SNAKEMAKE, "-n", "-p", "--cores", str(cores), "--configfile", config]
+    threads = _profile_threads("nemd_run")
+    if set_threads is not None:
+        cmd += ["--set-threads", f"nemd_run={set_threads}",
+                f"relax_structure={_profile_threads('relax_structure')}"]
+        threads = set_threads
+    result = run(cmd, timeout=120)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    ranks = _mpirun_ranks(output, "workflow.nemd")
+    replicas = load_config(TEST_LJ)["replicas"]
+    assert ranks == [min(threads, cores)] * replicas, ranks
+    for n in _mpirun_ranks(output, "workflow.relax"):
+        assert 1 <= n <= cores
+    if cores == 1:
+        assert set(_mpirun_ranks(output, "workflow.relax")) == {1}
+    # the launcher is the mpirun beside Snakemake's interpreter (the venv's)
+    assert f"{Path(SNAKEMAKE[0]).parent / 'mpirun'} -n" in output

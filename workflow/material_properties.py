@@ -1,0 +1,324 @@
+"""Bulk inputs of the mismatch models, computed with LAMMPS from the potential of the MD.
+
+For one cubic crystal (element, lattice, registry potential) this module gives
+
+* the relaxed lattice constant (:func:`structures.relax_cubic_lattice`), the number
+  density and the mass density;
+* the elastic constants C11, C12, C44 by finite strain: the relaxed cell is strained by
+  ±δ, ±2δ, the atoms are relaxed at fixed cell (the internal, Kleinman relaxation that
+  matters for C44 of diamond), and the slope of the LAMMPS stress against strain is
+  fitted (quadratic polynomial, so the slope carries its standard error);
+* the sound velocities along the transport direction [001]: v_L = sqrt(C11/ρ),
+  v_T = sqrt(C44/ρ) (two degenerate transverse branches), e.g. Ashcroft & Mermin ch. 22;
+* the harmonic force constants by finite displacements (central differences of the
+  LAMMPS forces, Parlinski, Li & Kawazoe, PRL 78, 4063, 1997), handed to
+  :mod:`analysis.phonons` for the dispersion, the DOS and the group velocities.
+
+Why our own finite displacements: phonopy is not installed here, and ASE's
+``ase.phonons.Phonons`` needs an ASE calculator with forces; the only one for LAMMPS
+(``LAMMPSlib``) would create its own LAMMPS instance and pair set-up, outside
+:func:`workflow.lammps_runtime.new_lammps` and :func:`potentials.pair_commands`.  Here
+the forces come from exactly the instance type, potential files and checksums of the MD.
+The displacement pattern is simple (each atom of the conventional cell, ±x, ±y, ±z) and
+the symmetry is restored afterwards (symmetrised Φ, acoustic sum rule), see
+:func:`analysis.phonons.ForceConstants`.
+
+All values are for the static (0 K) lattice.  Units inside: Å, eV, amu (LAMMPS
+``metal``); results leave in SI with the unit in the name (``C11_GPa``, ``v_L_m_s``).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Self
+
+import numpy as np
+from ase import Atoms
+from scipy import constants
+
+from analysis.phonons import ForceConstants
+from potentials import get_potential, pair_commands
+from structures import conventional_cell, relax_cubic_lattice, write_lammps_data
+from workflow.lammps_runtime import new_lammps
+
+__all__ = [
+    "BulkCrystal",
+    "ElasticConstants",
+    "LammpsCrystal",
+    "bulk_crystal",
+    "elastic_constants",
+    "force_constants",
+    "material_properties",
+]
+
+GPA_PER_BAR = 1e-4  # [GPa/bar]  LAMMPS metal-units pressure is in bar
+KG_PER_AMU = constants.atomic_mass  # [kg/amu]
+M3_PER_A3 = constants.angstrom**3  # [m³/Å³]
+
+
+@dataclass(frozen=True)
+class BulkCrystal:
+    """A relaxed cubic crystal of one element with a registry potential.
+
+    Attributes
+    ----------
+    element, lattice
+        Element label and ``"fcc"`` / ``"diamond"`` / ``"bcc"``.
+    potential
+        Registry name of the potential.
+    specorder
+        LAMMPS type order (the pair's, e.g. ``["Si", "Cu"]``).
+    lattice_constant_A
+        Relaxed cubic lattice constant (Å).
+    mass_amu
+        Atomic mass (amu).
+    """
+
+    element: str
+    lattice: str
+    potential: str
+    specorder: tuple[str, ...]
+    lattice_constant_A: float
+    mass_amu: float
+
+    def cell(self) -> Atoms:
+        """The conventional cubic cell with the relaxed lattice constant and the mass."""
+        return conventional_cell(self.element, self.lattice,
+                                 lattice_constant_A=self.lattice_constant_A, mass_amu=self.mass_amu)
+
+    @property
+    def number_density_m3(self) -> float:
+        """Atoms per m³."""
+        return len(self.cell()) / (self.lattice_constant_A**3 * M3_PER_A3)
+
+    @property
+    def density_kg_m3(self) -> float:
+        """Mass density (kg/m³)."""
+        return self.number_density_m3 * self.mass_amu * KG_PER_AMU
+
+
+def bulk_crystal(element: str, lattice: str, *, potential: str, specorder: list[str] | None = None,
+                 mass_amu: float | None = None) -> BulkCrystal:
+    """Relax the lattice constant of ``element`` with ``potential`` (LAMMPS, E(a) minimum)."""
+    order = list(specorder or [element])
+    bulk = relax_cubic_lattice(element, lattice, potential=potential, specorder=order)
+    mass = float(mass_amu) if mass_amu else float(conventional_cell(
+        element, lattice, lattice_constant_A=bulk.lattice_constant_A).get_masses()[0])
+    return BulkCrystal(element, lattice, potential, tuple(order), bulk.lattice_constant_A, mass)
+
+
+class LammpsCrystal:
+    """A periodic (triclinic-capable) LAMMPS box holding a supercell, for stresses and forces.
+
+    Parameters
+    ----------
+    atoms
+        Periodic structure with an orthorhombic cell (Å); masses are written to LAMMPS.
+    potential
+        Registry name of the potential.
+    specorder
+        Element of each LAMMPS atom type, in type order.
+
+    Notes
+    -----
+    Created through :func:`workflow.lammps_runtime.new_lammps` (serial); use as a context
+    manager.  Positions are in the order of ``atoms`` (LAMMPS id = index + 1).
+    """
+
+    def __init__(self, atoms: Atoms, *, potential: str, specorder: list[str]):
+        self.atoms = atoms.copy()
+        self.natoms = len(atoms)
+        self._lmp = new_lammps(comm=None)
+        with tempfile.TemporaryDirectory() as tmp:
+            data = Path(tmp) / "crystal.data"
+            write_lammps_data(data, atoms, list(specorder))
+            self._lmp.commands_list([
+                "units metal", "atom_style atomic", "atom_modify map array sort 0 0.0",
+                "boundary p p p", f"read_data {data}", "change_box all triclinic"])
+        self._lmp.commands_list(pair_commands(get_potential(potential), list(specorder)))
+        self._lmp.commands_list([
+            "neighbor 1.0 bin", "neigh_modify every 1 delay 0 check yes", "min_style cg",
+            "thermo_style custom step pe pxx pyy pzz pxy pxz pyz"])
+
+    def set_cell(self, cell_A: np.ndarray, positions_A: np.ndarray) -> None:
+        """Set a lower-triangular cell (rows a, b, c in Å) and Cartesian positions (Å)."""
+        cell = np.asarray(cell_A, dtype=float)
+        if abs(cell[0, 1]) + abs(cell[0, 2]) + abs(cell[1, 2]) > 1e-12:
+            raise ValueError("LAMMPS needs a lower-triangular cell (a along x, b in the xy plane)")
+        (lx, _, _), (xy, ly, _), (xz, yz, lz) = (map(float, row) for row in cell)
+        self._lmp.command(f"change_box all x final 0 {lx!r} y final 0 {ly!r} z final 0 {lz!r} "
+                          f"xy final {xy!r} xz final {xz!r} yz final {yz!r} units box")
+        self.set_positions(positions_A)
+
+    def set_positions(self, positions_A: np.ndarray) -> None:
+        """Replace all positions (shape ``(natoms, 3)``, Å)."""
+        flat = np.ascontiguousarray(positions_A, dtype=float).ravel()
+        if flat.size != 3 * self.natoms:
+            raise ValueError(f"positions_A has {flat.size // 3} rows, expected {self.natoms}")
+        self._lmp.scatter_atoms("x", 1, 3, (ctypes.c_double * flat.size)(*flat))
+
+    def forces_eV_A(self, positions_A: np.ndarray | None = None) -> np.ndarray:
+        """Forces (eV/Å, shape ``(natoms, 3)``) after optionally setting positions (Å)."""
+        if positions_A is not None:
+            self.set_positions(positions_A)
+        self._lmp.command("run 0 post no")
+        flat = self._lmp.gather_atoms("f", 1, 3)
+        return np.ctypeslib.as_array(flat, shape=(3 * self.natoms,)).reshape(-1, 3).copy()
+
+    def relaxed_stress_GPa(self, *, ftol_eV_A: float = 1e-8) -> np.ndarray:
+        """Relax atoms at fixed cell (conjugate gradients); the stress tensor (3x3, GPa).
+
+        Stress is minus the LAMMPS pressure tensor (tension positive); with zero
+        velocities it is the virial stress of the static lattice.
+        """
+        self._lmp.command(f"minimize 0.0 {ftol_eV_A!r} 5000 50000")
+        p = {k: float(self._lmp.get_thermo(k)) for k in ("pxx", "pyy", "pzz", "pxy", "pxz", "pyz")}
+        pressure = np.array([[p["pxx"], p["pxy"], p["pxz"]],
+                             [p["pxy"], p["pyy"], p["pyz"]],
+                             [p["pxz"], p["pyz"], p["pzz"]]])
+        return -pressure * GPA_PER_BAR
+
+    def close(self) -> None:
+        """Release the LAMMPS instance."""
+        self._lmp.close()
+
+    def __enter__(self) -> Self:
+        """Enter a ``with`` block."""
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """Close the instance at the end of a ``with`` block."""
+        self.close()
+
+
+@dataclass(frozen=True)
+class ElasticConstants:
+    """Cubic elastic constants (GPa) with the standard errors of the stress-strain slopes."""
+
+    C11_GPa: float
+    C12_GPa: float
+    C44_GPa: float
+    C11_se_GPa: float
+    C12_se_GPa: float
+    C44_se_GPa: float
+
+    def as_dict(self) -> dict:
+        """Plain dict (JSON)."""
+        return dict(self.__dict__)
+
+
+def _slope(strains: np.ndarray, stresses: np.ndarray) -> tuple[float, float]:
+    """Slope at zero strain of a quadratic fit, and its standard error."""
+    coef, cov = np.polyfit(strains, stresses, 2, cov="unscaled")
+    resid = stresses - np.polyval(coef, strains)
+    dof = max(len(strains) - 3, 1)
+    sigma2 = max(float(resid @ resid) / dof, np.finfo(float).eps * float(np.max(np.abs(stresses)))**2)
+    return float(coef[1]), float(math.sqrt(cov[1, 1] * sigma2))
+
+
+def elastic_constants(crystal: BulkCrystal, *, strain: float = 2e-3, repeat: int = 3) -> ElasticConstants:
+    """C11, C12, C44 of a cubic crystal by finite strain with internal relaxation.
+
+    The deformation gradients are F = 1 + ε e_x e_x (normal strain along x:
+    C11 = ∂σxx/∂εxx, C12 = ∂σyy/∂εxx) and F = 1 + γ e_x e_y (a simple shear, LAMMPS
+    tilt xy = γ L_y: C44 = ∂σxy/∂γ with the engineering strain γ = 2ε_xy; the rotation
+    it contains changes the stress only at second order).  Strains are 0, ±δ, ±2δ;
+    the atoms are relaxed at each strain (Nye, *Physical Properties of Crystals*, 1957;
+    the inner relaxation is the Kleinman term of diamond's C44).
+
+    Parameters
+    ----------
+    crystal
+        Relaxed crystal (:func:`bulk_crystal`).
+    strain
+        δ, the smallest strain magnitude.
+    repeat
+        Conventional cells per direction of the periodic box.
+    """
+    atoms = crystal.cell().repeat(repeat)
+    ref_cell = np.array(atoms.cell)
+    frac = atoms.get_scaled_positions()
+    steps = strain * np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
+    normal, shear = [], []
+    with LammpsCrystal(atoms, potential=crystal.potential, specorder=list(crystal.specorder)) as box:
+        for eps in steps:
+            for grad, store in (((0, 0), normal), ((0, 1), shear)):
+                deform = np.eye(3)
+                deform[grad] += eps  # F; the cell rows transform as rows @ F^T
+                cell = ref_cell @ deform.T
+                box.set_cell(cell, frac @ cell)
+                store.append(box.relaxed_stress_GPa())
+    normal, shear = np.array(normal), np.array(shear)
+    c11 = _slope(steps, normal[:, 0, 0])
+    c12 = _slope(steps, normal[:, 1, 1])
+    c44 = _slope(steps, shear[:, 0, 1])
+    return ElasticConstants(c11[0], c12[0], c44[0], c11[1], c12[1], c44[1])
+
+
+def force_constants(crystal: BulkCrystal, *, displacement_A: float = 0.01,
+                    min_supercell_A: float = 15.0) -> ForceConstants:
+    """Harmonic force constants of the conventional cell by finite displacements.
+
+    Each atom of the first conventional cell of an n×n×n periodic supercell is moved by
+    ±``displacement_A`` along x, y, z; Φ_{iα,Jβ} = −[F_Jβ(+h) − F_Jβ(−h)] / 2h
+    (central differences, error O(h²); Parlinski, Li & Kawazoe, PRL 78, 4063, 1997).
+
+    Parameters
+    ----------
+    crystal
+        Relaxed crystal.
+    displacement_A
+        h (Å).
+    min_supercell_A
+        Least supercell edge (Å): n = ceil(min_supercell_A / a).  Force constants reach
+        at most half the edge (minimum image), so take about twice the cut-off or more.
+
+    Returns
+    -------
+    analysis.phonons.ForceConstants
+    """
+    unit = crystal.cell()
+    n = max(1, math.ceil(min_supercell_A / crystal.lattice_constant_A - 1e-9))
+    supercell = unit.repeat(n)  # the first len(unit) atoms are the unit cell (ASE order)
+    ref = supercell.get_positions()
+    nb = len(unit)
+    phi = np.zeros((nb, 3, len(supercell), 3))
+    with LammpsCrystal(supercell, potential=crystal.potential,
+                       specorder=list(crystal.specorder)) as box:
+        for i in range(nb):
+            for alpha in range(3):
+                pos = ref.copy()
+                pos[i, alpha] += displacement_A
+                f_plus = box.forces_eV_A(pos)
+                pos[i, alpha] -= 2 * displacement_A
+                f_minus = box.forces_eV_A(pos)
+                phi[i, alpha] = -(f_plus - f_minus) / (2 * displacement_A)
+    return ForceConstants(unit_cell_A=np.array(unit.cell), basis_A=unit.get_positions(),
+                          masses_amu=unit.get_masses(), supercell_A=np.array(supercell.cell),
+                          supercell_positions_A=ref, phi_eV_A2=phi)
+
+
+def material_properties(crystal: BulkCrystal, *, strain: float = 2e-3, repeat: int = 3) -> dict:
+    """Density, elastic constants and [001] sound velocities of ``crystal`` (SI, JSON-ready).
+
+    v_L = sqrt(C11/ρ) and v_T = sqrt(C44/ρ) are the exact long-wavelength velocities
+    along [001] of a cubic crystal (Christoffel equation; Ashcroft & Mermin, ch. 22).
+    Their standard errors follow from those of C11, C44 (first order).
+    """
+    elastic = elastic_constants(crystal, strain=strain, repeat=repeat)
+    rho = crystal.density_kg_m3
+    v_l = math.sqrt(elastic.C11_GPa * 1e9 / rho)
+    v_t = math.sqrt(elastic.C44_GPa * 1e9 / rho)
+    return {
+        "element": crystal.element, "lattice": crystal.lattice, "potential": crystal.potential,
+        "lattice_constant_A": crystal.lattice_constant_A, "mass_amu": crystal.mass_amu,
+        "number_density_m3": crystal.number_density_m3, "density_kg_m3": rho,
+        **elastic.as_dict(),
+        "v_L_m_s": v_l, "v_T_m_s": v_t,
+        "v_L_se_m_s": 0.5 * v_l * elastic.C11_se_GPa / elastic.C11_GPa,
+        "v_T_se_m_s": 0.5 * v_t * elastic.C44_se_GPa / elastic.C44_GPa,
+    }
