@@ -22,6 +22,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/structures.smk"
 include: "workflow/rules/nemd.smk"
 include: "workflow/rules/analysis.smk"
+include: "workflow/rules/mismatch.smk"
 
 
 rule all:

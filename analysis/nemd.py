@@ -50,6 +50,10 @@ __all__ = [
     "validate_replica",
 ]
 
+#: Fewest steady-state samples analysed (blocks drop a remainder; the bath-power blocking
+#: analysis needs 32).
+MIN_STEADY_SAMPLES = 64
+
 #: Analysis settings (config values) and their defaults.
 DEFAULT_SETTINGS: dict = {
     "bath_exclusion_A": 10.0,  # fit window starts this far from the bath edge [Å]
@@ -264,6 +268,15 @@ def analyse_replica(raw: Mapping, settings: Mapping | None = None) -> dict:
         drift_alpha=s["drift_alpha"])
     notes += [f"not stationary: {r}" for r in steady["reasons"]]
     k0 = steady["start_index"]
+    n_samples = d["time_ps"].size
+    if n_samples - k0 < MIN_STEADY_SAMPLES <= n_samples:
+        # Keep enough samples for the statistics instead of failing the whole study: the
+        # result is then flagged, and a longer run is what the user must do.
+        k0 = n_samples - MIN_STEADY_SAMPLES
+        steady["stationary"] = False
+        notes.append(f"transient detection left fewer than {MIN_STEADY_SAMPLES} samples: the "
+                     f"last {MIN_STEADY_SAMPLES} were analysed; the run is probably too short "
+                     "to reach a steady state -- lengthen nemd.production_ps")
     length, ineff = _block_length([series["delta_T"][k0:], series["flux"][k0:]], s, notes)
     n_blocks = (d["time_ps"].size - k0) // length
     first = d["time_ps"].size - n_blocks * length  # leftover dropped at the start

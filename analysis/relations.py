@@ -110,7 +110,8 @@ def parallel_channels_resistance(R_up_m2K_W: ArrayLike, R_down_m2K_W: ArrayLike)
     849, 1976; Valet & Fert, PRB 48, 7099, 1993) applied to interfacial heat flow.
     """
     up, down = np.asarray(R_up_m2K_W, float), np.asarray(R_down_m2K_W, float)
-    return up * down / (up + down)
+    with np.errstate(divide="ignore"):
+        return 1.0 / (1.0 / up + 1.0 / down)  # an open channel (R = inf) adds nothing
 
 
 def propagate_se(func: Callable[..., ArrayLike], values: dict[str, float],

@@ -8,28 +8,14 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from ase import Atoms
 from ase.io import write
 
+from workflow.atomic_io import atomic_path
+
 __all__ = ["write_info_json", "write_lammps_data"]
-
-
-def _atomic_write(path: str | os.PathLike, write_to) -> Path:
-    """Call ``write_to(tmp_path)`` and move the result to ``path`` atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write_to(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def write_lammps_data(path: str | os.PathLike, atoms: Atoms, specorder: list[str]) -> Path:
@@ -56,12 +42,14 @@ def write_lammps_data(path: str | os.PathLike, atoms: Atoms, specorder: list[str
         raise ValueError(f"specorder {list(specorder)} lacks the elements {missing} of the atoms")
     clean = Atoms(atoms.symbols, positions=atoms.positions, cell=atoms.cell, pbc=atoms.pbc,
                   masses=atoms.get_masses())
-    return _atomic_write(path, lambda tmp: write(
-        tmp, clean, format="lammps-data", specorder=list(specorder), masses=True,
-        units="metal", atom_style="atomic"))
+    with atomic_path(path) as tmp:
+        write(tmp, clean, format="lammps-data", specorder=list(specorder), masses=True,
+              units="metal", atom_style="atomic")
+    return Path(path)
 
 
 def write_info_json(path: str | os.PathLike, info: dict) -> Path:
     """Write a JSON-serialisable ``info`` dict (sorted keys, indented) atomically."""
-    text = json.dumps(info, indent=2, sort_keys=True) + "\n"
-    return _atomic_write(path, lambda tmp: Path(tmp).write_text(text))
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+    return Path(path)

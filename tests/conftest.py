@@ -4,6 +4,7 @@ config copies that write into a temporary results folder."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -68,3 +69,27 @@ def write_config(source: Path, dest: Path, results_dir: Path, **changes) -> Path
             config[key] = value
     dest.write_text(yaml.safe_dump(config, sort_keys=False))
     return dest
+
+
+@pytest.fixture(scope="session")
+def lj_stack(tmp_path_factory) -> dict:
+    """A relaxed 576-atom LJ A/B interface built by the workflow's own entry points.
+
+    Returns the data and info paths and the NEMD settings of config/test_lj.yaml at 40 K.
+    """
+    from workflow.config import load_config, nemd_settings
+
+    folder = tmp_path_factory.mktemp("lj_stack")
+    config = load_config(REPO / "config" / "test_lj.yaml")
+    system = {"name": "LJ-AB", **config["systems"]["LJ-AB"], "length_a_A": 40.0,
+              "length_b_A": 40.0}
+    built = run([PYTHON, "-m", "workflow.build_structure", "--system", json.dumps(system),
+                 "--out-data", folder / "built.data", "--out-info", folder / "built.json"],
+                timeout=120)
+    assert built.returncode == 0, built.stderr[-3000:]
+    relaxed = run([PYTHON, "-m", "workflow.relax", "--data", folder / "built.data",
+                   "--info", folder / "built.json", "--out-data", folder / "relaxed.data",
+                   "--out-info", folder / "relaxed.json"], timeout=120)
+    assert relaxed.returncode == 0, relaxed.stderr[-3000:]
+    return {"data": folder / "relaxed.data", "info": folder / "relaxed.json",
+            "settings": nemd_settings(config, "LJ-AB", 40.0, 0)}

@@ -94,3 +94,15 @@ def test_settings_and_validation():
         analyse_replica({k: v for k, v in raw.items() if k != "area_A2"})
     with pytest.raises(ValueError, match="opposite"):
         analyse_replica(dict(raw, cold_region_A=(30.0, 40.0)))
+
+
+def test_run_shorter_than_its_transient_is_flagged_not_fatal():
+    """A transient longer than the run: the last samples are analysed and the run flagged."""
+    from analysis.nemd import MIN_STEADY_SAMPLES
+
+    raw, _ = synthetic_replica(seed=11, n_samples=100, dt_ps=1.0, transient_tau_ps=60.0)
+    result = analyse_replica(raw, {"min_discard_ps": 80.0})
+    assert result["stationary"] is False
+    assert any("fewer than" in w for w in result["warnings"])
+    assert result["analysis_start_ps"] >= 100 - MIN_STEADY_SAMPLES - 1
+    assert np.isfinite(result["R_K_m2K_W"])

@@ -69,9 +69,12 @@ BAD_FIELDS = {
     "unknown_element": ("systems.SiCu.side_b.element", "Au", "systems.SiCu.side_b.element"),
     "unknown_potential": ("systems.SiCu.potential", "no_such_potential", "systems.SiCu.potential"),
     "length_too_short": ("systems.SiCu.length_a_A", 10.0, "systems.SiCu.length_a_A"),
-    "delta_T_too_large": ("nemd.delta_T_K", 700.0, "delta_T_K"),
+    "delta_T_too_large": ("systems.SiCu.nemd", {"bath": "langevin", "delta_T_K": 700.0},
+                          "delta_T_K"),
+    "ehex_without_flux": ("systems.SiCu.nemd", {"bath": "ehex", "heat_flux_W_m2": None},
+                          "heat_flux_W_m2"),
     "unknown_top_level_key": ("replicaz", 3, "replicaz"),
-    "unknown_nemd_key": ("nemd.timestep", 2.0, "timestep"),
+    "unknown_nemd_key": ("nemd.timestep", 2.0, "'timestep'"),
 }
 
 

@@ -56,7 +56,7 @@ def test_altered_copy_is_rejected_with_sha256_mismatch(name, tmp_path):
     # an unaltered copy resolves from the new folder
     assert {k: v.parent for k, v in resolve_files(potential, [tmp_path]).items()} == {
         k: tmp_path for k in originals}
-    altered = tmp_path / sorted(originals)[-1]
+    altered = tmp_path / max(originals)
     with open(altered, "ab") as handle:
         handle.write(b"\n")
     with pytest.raises(PotentialError) as info:

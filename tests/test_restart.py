@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workflow.config import load_config, nemd_settings
 from workflow.nemd import NemdSettings
 
 from .conftest import PYTHON, REPO, clean_env, kill_group, run
@@ -28,23 +27,9 @@ THERMO = re.compile(r"^\s*(\d+)\s+[-+0-9.eE]+\s+[-+0-9.eE]+\s+[-+0-9.eE]+")
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory) -> dict:
-    """A relaxed LJ A/B interface built by the workflow's own entry points."""
-    folder = tmp_path_factory.mktemp("lj_stack")
-    config = load_config(REPO / "config" / "test_lj.yaml")
-    system = {"name": "LJ-AB", **config["systems"]["LJ-AB"], "length_a_A": 40.0,
-              "length_b_A": 40.0}
-    built = run([PYTHON, "-m", "workflow.build_structure", "--system", json.dumps(system),
-                 "--out-data", folder / "built.data", "--out-info", folder / "built.json"],
-                timeout=120)
-    assert built.returncode == 0, built.stderr[-3000:]
-    relaxed = run([PYTHON, "-m", "workflow.relax", "--data", folder / "built.data",
-                   "--info", folder / "built.json", "--out-data", folder / "relaxed.data",
-                   "--out-info", folder / "relaxed.json"], timeout=120)
-    assert relaxed.returncode == 0, relaxed.stderr[-3000:]
-    settings = nemd_settings(config, "LJ-AB", 40.0, 0) | RUN
-    return {"data": folder / "relaxed.data", "info": folder / "relaxed.json",
-            "settings": settings}
+def stack(lj_stack) -> dict:
+    """The relaxed LJ A/B stack with this module's run settings."""
+    return {**lj_stack, "settings": lj_stack["settings"] | RUN}
 
 
 def driver(stack: dict, outdir: Path) -> list[str]:

@@ -28,6 +28,9 @@ def atomic_path(path: str | os.PathLike):
     handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".tmp{target.suffix}",
                                  dir=target.parent)
     os.close(handle)
+    umask = os.umask(0)  # mkstemp makes 0600 files: give the result the usual umask mode
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
     try:
         yield Path(tmp)
         os.replace(tmp, target)

@@ -35,6 +35,9 @@ __all__ = [
     "validate_config",
 ]
 
+#: Fewest sampling windows in a production run (room for a transient and for blocking).
+MIN_PRODUCTION_SAMPLES = 128
+
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "config.schema.yaml"
 
 
@@ -118,8 +121,11 @@ def _check_system(config: dict, name: str) -> list[str]:
                         "types are per element; for an A/B mass benchmark use two labels, e.g. Ar/Kr)")
     nemd = _merged_nemd(config, name)
     analysis = config["analysis"]
+    if nemd["bath"] == "ehex" and not nemd["heat_flux_W_m2"]:
+        problems.append(f"{field}.nemd.heat_flux_W_m2: required when nemd.bath is 'ehex' (the "
+                        "imposed flux, W/m^2; e.g. 1e10 gives a jump of ~10 K at 1e-9 m2K/W)")
     for temperature in system_temperatures(config, name):
-        if nemd["delta_T_K"] / 2 >= temperature:
+        if nemd["bath"] == "langevin" and nemd["delta_T_K"] / 2 >= temperature:
             problems.append(f"{field}.nemd.delta_T_K: {nemd['delta_T_K']} K puts the cold bath at or "
                             f"below 0 K at temperatures_K={temperature}; use delta_T_K < {2 * temperature}")
     needed = (nemd["fixed_thickness_A"] + nemd["bath_thickness_A"] + analysis["bath_exclusion_A"]
@@ -133,9 +139,11 @@ def _check_system(config: dict, name: str) -> list[str]:
     timestep_fs = nemd["timestep_fs"] or potential.timestep_fs
     if nemd["sample_every_ps"] * 1000 < timestep_fs:
         problems.append(f"{field}.nemd.sample_every_ps: shorter than one time step ({timestep_fs} fs)")
-    if nemd["production_ps"] < 10 * nemd["sample_every_ps"]:
-        problems.append(f"{field}.nemd.production_ps: {nemd['production_ps']} ps holds fewer than 10 "
-                        f"sampling windows of {nemd['sample_every_ps']} ps; lengthen the run")
+    if nemd["production_ps"] < MIN_PRODUCTION_SAMPLES * nemd["sample_every_ps"]:
+        problems.append(
+            f"{field}.nemd.production_ps: {nemd['production_ps']} ps holds fewer than "
+            f"{MIN_PRODUCTION_SAMPLES} sampling windows of {nemd['sample_every_ps']} ps (the transient "
+            "is discarded and the rest split into blocks): lengthen the run or sample more often")
     if nemd["restart_every_ps"] < nemd["sample_every_ps"]:
         problems.append(f"{field}.nemd.restart_every_ps: must be at least sample_every_ps")
     return problems

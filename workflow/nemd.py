@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from analysis.units import W_M2_PER_EV_PS_A2
 from potentials import get_potential
 from potentials import provenance as potential_provenance
 from workflow.atomic_io import save_npz, write_json
@@ -55,6 +56,12 @@ class NemdSettings:
         self.specorder: list[str] = list(settings["specorder"])
         self.temperature_K = float(settings["temperature_K"])
         self.delta_T_K = float(settings["delta_T_K"])
+        self.bath = get("bath", "langevin")
+        self.heat_flux_W_m2 = get("heat_flux_W_m2")
+        if self.bath not in ("langevin", "ehex"):
+            raise ValueError(f"bath = {self.bath!r}: use 'langevin' or 'ehex'")
+        if self.bath == "ehex" and not self.heat_flux_W_m2:
+            raise ValueError("bath = 'ehex' imposes the heat flux: set heat_flux_W_m2 > 0")
         self.timestep_ps = float(settings["timestep_fs"]) * 1e-3
         self.damping_ps = float(get("langevin_damping_ps", 0.5))
         self.fixed_A = float(get("fixed_thickness_A", 5.0))
@@ -69,7 +76,7 @@ class NemdSettings:
         self.restart_steps = self._round_up(self._steps(float(get("restart_every_ps", 10.0))))
         self.equilibration_steps = self._round_up(self._steps(float(settings["equilibration_ps"])))
         self.production_steps = self._round_up(self._steps(float(settings["production_ps"])))
-        if self.temperature_K - self.delta_T_K / 2 <= 0:
+        if self.bath == "langevin" and self.temperature_K - self.delta_T_K / 2 <= 0:
             raise ValueError(
                 f"delta_T_K={self.delta_T_K} is too large for temperature {self.temperature_K} K: "
                 "the cold bath would be at or below 0 K"
@@ -151,6 +158,38 @@ def _define_regions(lmp, settings: NemdSettings, info: dict) -> dict:
             "z_interface_A": z_interface}
 
 
+def _bath_commands(s: NemdSettings, seed_shift: int, area_A2: float, segment_start: int) -> str:
+    """LAMMPS commands for the hot and cold baths and their cumulative energies.
+
+    ``v_e_hot``/``v_e_cold`` are the energies (eV) the baths have added to the system since
+    this segment started.
+
+    - ``langevin``: Langevin thermostats at T +/- delta_T/2 with ``tally yes``; a fix's
+      scalar is the energy it removed, hence the minus sign.  J is measured.
+    - ``ehex``: the eHEX algorithm (Wirnsberger, Frenkel & Dellago, J. Chem. Phys. 143,
+      124104, 2015) adds the power J*A to the hot bath and removes it from the cold one at
+      every step by velocity rescaling, conserving momentum.  J is imposed exactly, so only
+      the temperature jump carries noise: the precise choice for short runs.
+    """
+    if s.bath == "langevin":
+        return f"""
+            fix hot hot langevin {s.hot_temperature_K} {s.hot_temperature_K} {s.damping_ps} \
+                {s.seeds['hot'] + seed_shift} tally yes
+            fix cold cold langevin {s.cold_temperature_K} {s.cold_temperature_K} {s.damping_ps} \
+                {s.seeds['cold'] + seed_shift} tally yes
+            variable e_hot equal -f_hot
+            variable e_cold equal -f_cold
+        """
+    power_eV_ps = float(s.heat_flux_W_m2) * area_A2 / W_M2_PER_EV_PS_A2
+    energy_per_step = power_eV_ps * s.timestep_ps
+    return f"""
+        fix hot hot ehex 1 {power_eV_ps}
+        fix cold cold ehex 1 {-power_eV_ps}
+        variable e_hot equal {energy_per_step!r}*(step-{segment_start})
+        variable e_cold equal {-energy_per_step!r}*(step-{segment_start})
+    """
+
+
 def _segment_index(outdir: Path) -> int:
     return len(list(outdir.glob("segment.*.json")))
 
@@ -209,20 +248,16 @@ def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) 
         lmp.command("unfix equilibrate")
 
     n_every, n_freq = s.sample_every, s.sample_steps
+    segment_start = max(start_step, s.equilibration_steps)
+    lmp.commands_string(_bath_commands(s, seed_shift, float(info["area_A2"]), segment_start))
     lmp.commands_string(f"""
-        fix hot hot langevin {s.hot_temperature_K} {s.hot_temperature_K} {s.damping_ps} \
-            {s.seeds['hot'] + seed_shift} tally yes
-        fix cold cold langevin {s.cold_temperature_K} {s.cold_temperature_K} {s.damping_ps} \
-            {s.seeds['cold'] + seed_shift} tally yes
         compute bins mobile chunk/atom bin/1d z {geometry['z_interface_A']} {s.bin_A} \
             units box nchunk once ids once
         fix profile mobile ave/chunk {n_every} {n_freq // n_every} {n_freq} bins temp \
             file {outdir / f'profile.{segment}.dat'}
-        variable e_hot equal -f_hot
-        variable e_cold equal -f_cold
         fix bath_energy all ave/time {n_freq} 1 {n_freq} v_e_hot v_e_cold \
-            file {outdir / f'energy.{segment}.dat'}
-        thermo_style custom step time c_t_mobile pe etotal f_hot f_cold
+            file {outdir / f'energy.{segment}.dat'} format " %.15g"
+        thermo_style custom step time c_t_mobile pe etotal v_e_hot v_e_cold
         thermo_modify temp t_mobile flush yes
     """)
     t0 = time.perf_counter()

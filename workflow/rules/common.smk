@@ -92,4 +92,5 @@ def all_targets():
         for t in system_temperatures(CONFIG, system)
         for r in range(CONFIG["replicas"])
     ]
-    return [f"{RESULTS}/summary.csv", f"{RESULTS}/figures/R_K_vs_T.png", *runs]
+    mismatch = [f"{RESULTS}/{system}/mismatch/R_K_models.png" for system in system_names(CONFIG)]
+    return [f"{RESULTS}/summary.csv", f"{RESULTS}/figures/R_K_vs_T.png", *runs, *mismatch]

@@ -1,30 +1,16 @@
 # Mismatch models (AMM, DMM Debye/full dispersion, radiation limit) for each material pair,
-# computed with LAMMPS from the same potential as the MD, beside the NEMD points.
+# computed with LAMMPS from the same potential as the MD, beside that system's NEMD points.
 #
 # Settings: the optional `mismatch` block of the config (keys and defaults in
-# workflow.mismatch.DEFAULT_SETTINGS); an absent block means the defaults.
-
-
-def mismatch_dir(system):
-    return f"{RESULTS}/{system}/mismatch"
-
-
-def system_md_results(wildcards):
-    """The combined NEMD records of one system, at every temperature it is run at."""
-    return [
-        f"{RESULTS}/{wildcards.system}/T{temperature_label(t)}K/nemd/combined.json"
-        for t in system_temperatures(CONFIG, wildcards.system)
-    ]
-
-
-def mismatch_targets():
-    """The mismatch figure of every material pair of the study (tables and JSON follow)."""
-    return [f"{mismatch_dir(system)}/R_K_models.png" for system in system_names(CONFIG)]
+# workflow.mismatch.DEFAULT_SETTINGS); without it the defaults apply.
 
 
 rule mismatch_models:
     input:
-        md=system_md_results,
+        md=lambda wildcards: [
+            f"{RESULTS}/{wildcards.system}/T{temperature_label(t)}K/nemd/combined.json"
+            for t in system_temperatures(CONFIG, wildcards.system)
+        ],
     output:
         json=f"{RESULTS}/{{system}}/mismatch/mismatch.json",
         table=f"{RESULTS}/{{system}}/mismatch/R_K_models.csv",
