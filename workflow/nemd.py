@@ -64,6 +64,7 @@ class NemdSettings:
             raise ValueError("bath = 'ehex' imposes the heat flux: set heat_flux_W_m2 > 0")
         self.timestep_ps = float(settings["timestep_fs"]) * 1e-3
         self.damping_ps = float(get("langevin_damping_ps", 0.5))
+        self.initial_jump_K = float(get("initial_jump_K") or 0.0)
         self.fixed_A = float(get("fixed_thickness_A", 5.0))
         self.bath_A = float(get("bath_thickness_A", 10.0))
         self.bin_A = float(get("bin_width_A", 2.0))
@@ -158,6 +159,33 @@ def _define_regions(lmp, settings: NemdSettings, info: dict) -> dict:
             "z_interface_A": z_interface}
 
 
+def _equilibration_commands(s: NemdSettings, seed_shift: int, *, add: bool) -> str:
+    """Langevin NVT equilibration of the mobile atoms (``add=False``: remove it again).
+
+    With ``initial_jump_K`` > 0 (a warm start), side A is equilibrated at T + jump/2 and
+    side B at T - jump/2 (hot side first), so the NEMD run starts near its steady state:
+    the transient otherwise lasts a few C_eff R_K / A, tens of ps for small cells.
+    """
+    seed = s.seeds["equilibration"] + seed_shift
+    if s.initial_jump_K <= 0:
+        if not add:
+            return "unfix equilibrate"
+        return (f"fix equilibrate mobile langevin {s.temperature_K} {s.temperature_K} "
+                f"{s.damping_ps} {seed} zero yes")
+    if not add:
+        return "unfix equilibrate_a\nunfix equilibrate_b"
+    sign = 1.0 if s.hot_side == "A" else -1.0
+    t_a = s.temperature_K + sign * s.initial_jump_K / 2
+    t_b = s.temperature_K - sign * s.initial_jump_K / 2
+    return f"""
+        group side_a_all type 1
+        group side_a_mobile intersect side_a_all mobile
+        group side_b_mobile subtract mobile side_a_mobile
+        fix equilibrate_a side_a_mobile langevin {t_a} {t_a} {s.damping_ps} {seed} zero yes
+        fix equilibrate_b side_b_mobile langevin {t_b} {t_b} {s.damping_ps} {seed + 1} zero yes
+    """
+
+
 def _bath_commands(s: NemdSettings, seed_shift: int, area_A2: float, segment_start: int) -> str:
     """LAMMPS commands for the hot and cold baths and their cumulative energies.
 
@@ -240,12 +268,11 @@ def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) 
                     "resumed_from": str(restart) if restart else None, "seed_shift": seed_shift})
 
     if start_step < s.equilibration_steps:
-        lmp.command(f"fix equilibrate mobile langevin {s.temperature_K} {s.temperature_K} "
-                    f"{s.damping_ps} {s.seeds['equilibration'] + seed_shift} zero yes")
+        lmp.commands_string(_equilibration_commands(s, seed_shift, add=True))
         t0 = time.perf_counter()
         lmp.command(f"run {s.equilibration_steps} upto")
         lammps_seconds += time.perf_counter() - t0
-        lmp.command("unfix equilibrate")
+        lmp.commands_string(_equilibration_commands(s, seed_shift, add=False))
 
     n_every, n_freq = s.sample_every, s.sample_steps
     segment_start = max(start_step, s.equilibration_steps)

@@ -1,0 +1,277 @@
+"""EMD (Green-Kubo) driver: side energies and temperatures of a periodic A/B cell.
+
+The relaxed NEMD stack (A below B, z non-periodic) is closed along z with
+``change_box ... boundary p p p`` so that a second A|B interface forms across the
+boundary with the same gap as the first (:func:`structures.periodic.periodic_z_bounds`);
+the new interface is relaxed by a short minimisation at fixed box.  Side A = atom type 1,
+side B = type 2.  After a Langevin (NVT) equilibration at T, an NVE production run
+records, every ``sample_every_fs``, the *instantaneous* (``fix ave/time N 1 N``) values of
+
+* the kinetic and potential energy of each side, sums of ``compute ke/atom`` and
+  ``compute pe/atom`` by ``compute reduce`` -> E_A, E_B (eV);
+* the temperature of each side, ``compute temp`` per group -> T_A, T_B (K).
+
+LAMMPS writes them to a file; no per-step Python.
+
+Why side energies.  The interfacial power is q = −dE_A/dt (eV/ps; from A to B).  This
+definition needs only a partition of the energy into atoms, which LAMMPS provides for
+every potential (``pe/atom`` is defined for pair, EAM, Tersoff, SW, MEAM...), and, in NVE,
+it is exact: dE_A/dt is the energy that leaves the atoms of A.  The alternatives are not
+valid for many-body potentials: ``compute heat/flux/tally`` only tallies pair styles, and
+a flux built from ``compute stress/atom`` (or ``centroid/stress/atom``, EAM only) misses
+the many-body terms.  The per-atom partition of a many-body energy is not unique, but
+two partitions differ only by a bounded, interface-localised energy whose time
+derivative adds a zero-integral term to ⟨qq⟩; the side temperatures do not depend on it
+at all.  For a pair potential the finite difference of E_A equals the pairwise power
+Σ_{i∈A, j∈B} F_ij·(v_i + v_j)/2 (tests/test_emd_lammps.py checks it on LJ).
+The analysis (:mod:`analysis.green_kubo`) uses the two interfaces' total area 2A.
+
+Checkpointing follows :mod:`workflow.nemd`: two toggling restart files; a second start in
+the same folder resumes from the newest readable one as a new *segment* with its own
+sample file; :func:`merge_segments` drops samples a killed segment wrote past its last
+restart.  The seeds of a resumed segment are shifted (no replayed noise); production is
+NVE, so resuming it is deterministic up to round-off.
+
+Run as ``python -m workflow.emd --structure relaxed.data --info relaxed.json --settings
+'{json}' --outdir DIR`` (under ``mpirun -n N`` for N ranks).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from potentials import get_potential
+from potentials import provenance as potential_provenance
+from structures.periodic import periodic_z_bounds
+from workflow.atomic_io import save_npz, write_json
+from workflow.lammps_runtime import mpi_world, new_lammps, run_entry_point
+from workflow.lammps_setup import load_structure
+from workflow.nemd import _newest_restart, _segment_index, read_time_file
+from workflow.provenance import provenance_record
+
+__all__ = ["SAMPLE_COLUMNS", "EmdSettings", "close_periodically", "define_sides",
+           "merge_segments", "run_emd"]
+
+RESTART_NAMES = ("restart.a", "restart.b")
+DONE_FILE = "raw.npz"
+#: Columns of the per-segment sample file after the step (eV, eV, eV, eV, K, K).
+SAMPLE_COLUMNS = ("ke_a_eV", "pe_a_eV", "ke_b_eV", "pe_b_eV", "temperature_a_K",
+                  "temperature_b_K")
+
+
+class EmdSettings:
+    """Validated, step-converted EMD settings (times in ps/fs as named, T in K, Å)."""
+
+    def __init__(self, settings: dict):
+        self.raw = dict(settings)
+        get = settings.get
+        self.potential: str = settings["potential"]
+        self.specorder: list[str] = list(settings["specorder"])
+        self.temperature_K = float(settings["temperature_K"])
+        self.timestep_ps = float(settings["timestep_fs"]) * 1e-3
+        self.damping_ps = float(get("langevin_damping_ps", 0.5))
+        self.separation_A = get("separation_A")
+        self.minimize = bool(get("minimize", True))
+        self.seeds = {k: int(v) for k, v in settings["seeds"].items()}
+        self.sample_steps = self._steps(float(settings["sample_every_fs"]) * 1e-3)
+        self.restart_steps = self._round_up(self._steps(float(get("restart_every_ps", 50.0))))
+        self.equilibration_steps = self._round_up(self._steps(float(settings["equilibration_ps"])))
+        self.production_steps = self._round_up(self._steps(float(settings["production_ps"])))
+
+    def _steps(self, time_ps: float) -> int:
+        return max(1, round(time_ps / self.timestep_ps))
+
+    def _round_up(self, steps: int) -> int:
+        n = self.sample_steps
+        return max(n, -(-steps // n) * n)
+
+    @property
+    def total_steps(self) -> int:
+        return self.equilibration_steps + self.production_steps
+
+    @property
+    def sample_ps(self) -> float:
+        return self.sample_steps * self.timestep_ps
+
+
+def close_periodically(lmp, separation_A: float) -> dict:
+    """Make z periodic with a gap ``separation_A`` (Å) across the boundary; return geometry."""
+    lmp.command("compute zmin all reduce min z")
+    lmp.command("compute zmax all reduce max z")
+    lmp.command("run 0 post no")
+    z_min = float(lmp.extract_compute("zmin", 0, 0))
+    z_max = float(lmp.extract_compute("zmax", 0, 0))
+    lmp.command("uncompute zmin")
+    lmp.command("uncompute zmax")
+    z_lo, z_hi = periodic_z_bounds(z_min, z_max, float(separation_A))
+    lmp.command(f"change_box all boundary p p p z final {z_lo!r} {z_hi!r} units box")
+    return {"z_lo_A": z_lo, "z_hi_A": z_hi, "periodic_separation_A": float(separation_A)}
+
+
+def define_sides(lmp) -> None:
+    """Groups side_a (type 1), side_b (type 2) and the computes the samples are made of.
+
+    ``c_e_a[1]``/``c_e_a[2]``: kinetic/potential energy of A (eV), likewise ``c_e_b``;
+    ``c_t_a``/``c_t_b``: side temperatures (K).
+    """
+    lmp.commands_string("""
+        group side_a type 1
+        group side_b type 2
+        compute ke_atom all ke/atom
+        compute pe_atom all pe/atom
+        compute e_a side_a reduce sum c_ke_atom c_pe_atom
+        compute e_b side_b reduce sum c_ke_atom c_pe_atom
+        compute t_a side_a temp
+        compute t_b side_b temp
+    """)
+
+
+def _separation(settings: EmdSettings, info: dict) -> float:
+    if settings.separation_A is not None:
+        return float(settings.separation_A)
+    return float(info.get("separation_relaxed_A", info["separation_A"]))
+
+
+def _start(lmp, structure: Path, info: dict, s: EmdSettings, restart: Path | None) -> dict:
+    """Load the structure (closing it periodically) or a restart; return the geometry."""
+    if restart is not None:
+        load_structure(lmp, restart_file=restart, potential=s.potential, specorder=s.specorder)
+        define_sides(lmp)
+        return {}
+    load_structure(lmp, data_file=structure, potential=s.potential, specorder=s.specorder)
+    geometry = close_periodically(lmp, _separation(s, info))
+    if s.minimize:
+        lmp.command("minimize 0.0 1.0e-4 2000 20000")
+        lmp.command("reset_timestep 0")
+    define_sides(lmp)
+    return geometry
+
+
+def run_emd(structure: Path, info: dict, settings: EmdSettings, outdir: Path) -> dict | None:
+    """Run (or resume) one EMD replica; return the merged samples written to ``raw.npz``."""
+    comm = mpi_world()
+    rank = comm.Get_rank() if comm is not None else 0
+    outdir.mkdir(parents=True, exist_ok=True)
+    restart, start_step = _newest_restart(outdir, comm)
+    segment = _segment_index(outdir)
+    if comm is not None:
+        segment = comm.bcast(segment, root=0)
+    lmp = new_lammps(comm=comm, log_file=outdir / f"log.{segment}.lammps")
+    wall_start = time.perf_counter()
+    s = settings
+    geometry = _start(lmp, structure, info, s, restart)
+    area = float(info["area_A2"])
+    geometry.update(area_A2=area, n_interfaces=2, area_total_A2=2.0 * area)
+    if restart is not None:
+        geometry = json.loads((outdir / "geometry.json").read_text())
+    elif rank == 0:
+        write_json(outdir / "geometry.json", geometry)
+    seed_shift = 7919 * segment
+    lmp.commands_string(f"""
+        timestep {s.timestep_ps}
+        fix integrate all nve
+        thermo_style custom step time temp c_t_a c_t_b pe etotal
+        thermo_modify flush yes
+        thermo {s.restart_steps}
+        restart {s.restart_steps} {outdir / RESTART_NAMES[0]} {outdir / RESTART_NAMES[1]}
+    """)
+    if restart is None:
+        lmp.command(f"velocity all create {s.temperature_K} {s.seeds['velocity']} "
+                    "mom yes rot no dist gaussian")
+    if rank == 0:
+        write_json(outdir / f"segment.{segment}.json",
+                   {"segment": segment, "start_step": start_step,
+                    "resumed_from": str(restart) if restart else None, "seed_shift": seed_shift})
+    if start_step < s.equilibration_steps:
+        lmp.command(f"fix equilibrate all langevin {s.temperature_K} {s.temperature_K} "
+                    f"{s.damping_ps} {s.seeds['equilibration'] + seed_shift} zero yes")
+        lmp.command(f"run {s.equilibration_steps} upto")
+        lmp.command("unfix equilibrate")
+    n = s.sample_steps
+    lmp.command(f"fix samples all ave/time {n} 1 {n} c_e_a[1] c_e_a[2] c_e_b[1] c_e_b[2] "
+                f"c_t_a c_t_b file {outdir / f'samples.{segment}.dat'} format ' %.15g'")
+    lmp.command(f"run {s.total_steps} upto")
+    n_atoms = int(lmp.get_natoms())
+    lmp.command("variable n_a equal count(side_a)")
+    lmp.command("variable n_b equal count(side_b)")
+    n_a, n_b = int(lmp.extract_variable("n_a")), int(lmp.extract_variable("n_b"))
+    version = int(lmp.version())
+    lmp.close()
+    if rank != 0:
+        return None
+    raw = merge_segments(outdir, s)
+    raw.update(area_A2=area, area_total_A2=2.0 * area, n_atoms=n_atoms, n_atoms_a=n_a,
+               n_atoms_b=n_b, sample_every_ps=s.sample_ps, timestep_ps=s.timestep_ps,
+               temperature_target_K=s.temperature_K)
+    save_npz(outdir / DONE_FILE, **raw)
+    write_json(outdir / "run.json", provenance_record(
+        potential=potential_provenance(get_potential(s.potential)), settings=s.raw,
+        lammps={"version_id": version}, geometry=geometry,
+        n_atoms=n_atoms, n_atoms_a=n_a, n_atoms_b=n_b,
+        steps={"equilibration": s.equilibration_steps, "production": s.production_steps,
+               "sample_every": n},
+        segments=[json.loads(p.read_text()) for p in sorted(outdir.glob("segment.*.json"))],
+        timing={"wall_s_this_segment": time.perf_counter() - wall_start,
+                "mpi_ranks": comm.Get_size() if comm is not None else 1}))
+    return raw
+
+
+def merge_segments(outdir: Path, settings: EmdSettings) -> dict:
+    """Stitch the per-segment sample files into one contiguous production series.
+
+    Samples of segment k−1 after the restart step s_k were lost with the kill and are
+    dropped (segment k re-computes them).  Energies are instantaneous, so no offsets.
+    """
+    starts = {}
+    for path in sorted(outdir.glob("segment.*.json")):
+        meta = json.loads(path.read_text())
+        starts[meta["segment"]] = max(meta["start_step"], settings.equilibration_steps)
+    order = sorted(starts)
+    rows = []
+    for pos, seg in enumerate(order):
+        end = starts[order[pos + 1]] if pos + 1 < len(order) else np.inf
+        path = outdir / f"samples.{seg}.dat"
+        if not path.exists():
+            continue
+        table = read_time_file(path)
+        if table.size == 0:
+            continue
+        steps = table[:, 0]
+        rows.append(table[(steps > starts[seg]) & (steps <= end)])
+    if not rows:
+        raise RuntimeError(f"no production samples found in {outdir}")
+    table = np.concatenate(rows)
+    steps = table[:, 0].astype(int)
+    expected = np.arange(settings.equilibration_steps + settings.sample_steps,
+                         settings.total_steps + 1, settings.sample_steps)
+    if not np.array_equal(steps, expected):
+        raise RuntimeError(f"stitched samples in {outdir} are not contiguous: {len(steps)} "
+                           f"samples, expected {len(expected)}")
+    out = {"step": steps,
+           "time_ps": (steps - settings.equilibration_steps) * settings.timestep_ps}
+    out.update({name: table[:, i + 1] for i, name in enumerate(SAMPLE_COLUMNS)})
+    out["energy_a_eV"] = out["ke_a_eV"] + out["pe_a_eV"]
+    out["energy_b_eV"] = out["ke_b_eV"] + out["pe_b_eV"]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--structure", required=True, type=Path, help="relaxed LAMMPS data file")
+    parser.add_argument("--info", required=True, type=Path, help="structure JSON (area, gap)")
+    parser.add_argument("--settings", required=True, help="EMD settings as a JSON string")
+    parser.add_argument("--outdir", required=True, type=Path)
+    args = parser.parse_args(argv)
+    settings = EmdSettings(json.loads(args.settings))
+    run_emd(args.structure, json.loads(args.info.read_text()), settings, args.outdir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_entry_point(main))
