@@ -52,6 +52,7 @@ from structures.periodic import periodic_z_bounds
 from workflow.atomic_io import save_npz, write_json
 from workflow.lammps_runtime import mpi_world, new_lammps, run_entry_point
 from workflow.lammps_setup import load_structure
+from workflow.md_settings import MdSettings
 from workflow.nemd import _newest_restart, _segment_index, read_time_file
 from workflow.provenance import provenance_record
 
@@ -65,35 +66,15 @@ SAMPLE_COLUMNS = ("ke_a_eV", "pe_a_eV", "ke_b_eV", "pe_b_eV", "temperature_a_K",
                   "temperature_b_K")
 
 
-class EmdSettings:
+class EmdSettings(MdSettings):
     """Validated, step-converted EMD settings (times in ps/fs as named, T in K, Å)."""
 
     def __init__(self, settings: dict):
-        self.raw = dict(settings)
-        get = settings.get
-        self.potential: str = settings["potential"]
-        self.specorder: list[str] = list(settings["specorder"])
-        self.temperature_K = float(settings["temperature_K"])
-        self.timestep_ps = float(settings["timestep_fs"]) * 1e-3
-        self.damping_ps = float(get("langevin_damping_ps", 0.5))
-        self.separation_A = get("separation_A")
-        self.minimize = bool(get("minimize", True))
-        self.seeds = {k: int(v) for k, v in settings["seeds"].items()}
+        super().__init__(settings)
+        self.separation_A = settings.get("separation_A")
+        self.minimize = bool(settings.get("minimize", True))
         self.sample_steps = self._steps(float(settings["sample_every_fs"]) * 1e-3)
-        self.restart_steps = self._round_up(self._steps(float(get("restart_every_ps", 50.0))))
-        self.equilibration_steps = self._round_up(self._steps(float(settings["equilibration_ps"])))
-        self.production_steps = self._round_up(self._steps(float(settings["production_ps"])))
-
-    def _steps(self, time_ps: float) -> int:
-        return max(1, round(time_ps / self.timestep_ps))
-
-    def _round_up(self, steps: int) -> int:
-        n = self.sample_steps
-        return max(n, -(-steps // n) * n)
-
-    @property
-    def total_steps(self) -> int:
-        return self.equilibration_steps + self.production_steps
+        self._schedule(restart_every_ps=float(settings.get("restart_every_ps", 50.0)))
 
     @property
     def sample_ps(self) -> float:

@@ -38,6 +38,7 @@ from potentials import provenance as potential_provenance
 from workflow.atomic_io import save_npz, write_json
 from workflow.lammps_runtime import mpi_world, new_lammps, run_entry_point
 from workflow.lammps_setup import load_structure
+from workflow.md_settings import MdSettings
 from workflow.provenance import provenance_record
 
 __all__ = ["NemdSettings", "merge_segments", "read_chunk_file", "read_time_file", "run_nemd"]
@@ -46,15 +47,12 @@ RESTART_NAMES = ("restart.a", "restart.b")
 DONE_FILE = "raw.npz"
 
 
-class NemdSettings:
+class NemdSettings(MdSettings):
     """Validated, step-converted NEMD settings (times in ps, lengths in Å, T in K)."""
 
     def __init__(self, settings: dict):
-        self.raw = dict(settings)
+        super().__init__(settings)
         get = settings.get
-        self.potential: str = settings["potential"]
-        self.specorder: list[str] = list(settings["specorder"])
-        self.temperature_K = float(settings["temperature_K"])
         self.delta_T_K = float(settings["delta_T_K"])
         self.bath = get("bath", "langevin")
         self.heat_flux_W_m2 = get("heat_flux_W_m2")
@@ -62,38 +60,21 @@ class NemdSettings:
             raise ValueError(f"bath = {self.bath!r}: use 'langevin' or 'ehex'")
         if self.bath == "ehex" and not self.heat_flux_W_m2:
             raise ValueError("bath = 'ehex' imposes the heat flux: set heat_flux_W_m2 > 0")
-        self.timestep_ps = float(settings["timestep_fs"]) * 1e-3
-        self.damping_ps = float(get("langevin_damping_ps", 0.5))
         self.initial_jump_K = float(get("initial_jump_K") or 0.0)
         self.fixed_A = float(get("fixed_thickness_A", 5.0))
         self.bath_A = float(get("bath_thickness_A", 10.0))
         self.bin_A = float(get("bin_width_A", 2.0))
         self.hot_side = get("hot_side", "A")
-        self.seeds = {k: int(v) for k, v in settings["seeds"].items()}
         self.sample_steps = self._steps(float(settings["sample_every_ps"]))
         self.sample_every = int(get("sample_every_steps", 10))
         if self.sample_steps % self.sample_every:
             self.sample_every = 1
-        self.restart_steps = self._round_up(self._steps(float(get("restart_every_ps", 10.0))))
-        self.equilibration_steps = self._round_up(self._steps(float(settings["equilibration_ps"])))
-        self.production_steps = self._round_up(self._steps(float(settings["production_ps"])))
+        self._schedule(restart_every_ps=float(get("restart_every_ps", 10.0)))
         if self.bath == "langevin" and self.temperature_K - self.delta_T_K / 2 <= 0:
             raise ValueError(
                 f"delta_T_K={self.delta_T_K} is too large for temperature {self.temperature_K} K: "
                 "the cold bath would be at or below 0 K"
             )
-
-    def _steps(self, time_ps: float) -> int:
-        return max(1, round(time_ps / self.timestep_ps))
-
-    def _round_up(self, steps: int) -> int:
-        """Round a step count up to a whole number of sampling windows."""
-        n = self.sample_steps
-        return max(n, -(-steps // n) * n)
-
-    @property
-    def total_steps(self) -> int:
-        return self.equilibration_steps + self.production_steps
 
     @property
     def hot_temperature_K(self) -> float:

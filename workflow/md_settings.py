@@ -1,0 +1,48 @@
+"""Settings shared by the MD drivers: common fields and the step schedule.
+
+Times are converted to whole time steps once, here.  Equilibration, production and the
+restart interval are rounded up to whole sampling windows, so that every restart point
+and the start of production fall on a sample: the drivers' segment stitching relies on it.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MdSettings"]
+
+
+class MdSettings:
+    """Fields every driver reads (potential, species, T, time step, seeds) and the schedule.
+
+    Subclasses set ``sample_steps`` and then call :meth:`_schedule`.
+    """
+
+    sample_steps: int
+
+    def __init__(self, settings: dict):
+        self.raw = dict(settings)
+        self.potential: str = settings["potential"]
+        self.specorder: list[str] = list(settings["specorder"])
+        self.temperature_K = float(settings["temperature_K"])
+        self.timestep_ps = float(settings["timestep_fs"]) * 1e-3
+        self.damping_ps = float(settings.get("langevin_damping_ps", 0.5))
+        self.seeds = {k: int(v) for k, v in settings["seeds"].items()}
+
+    def _schedule(self, *, restart_every_ps: float) -> None:
+        """Equilibration, production and restart intervals in steps (whole windows)."""
+        self.restart_steps = self._round_up(self._steps(restart_every_ps))
+        self.equilibration_steps = self._round_up(self._steps(float(self.raw["equilibration_ps"])))
+        self.production_steps = self._round_up(self._steps(float(self.raw["production_ps"])))
+
+    def _steps(self, time_ps: float) -> int:
+        """A duration (ps) as a whole number of time steps (at least 1)."""
+        return max(1, round(time_ps / self.timestep_ps))
+
+    def _round_up(self, steps: int) -> int:
+        """Round a step count up to a whole number of sampling windows."""
+        n = self.sample_steps
+        return max(n, -(-steps // n) * n)
+
+    @property
+    def total_steps(self) -> int:
+        """Equilibration plus production steps."""
+        return self.equilibration_steps + self.production_steps
