@@ -59,8 +59,17 @@ def plot_summary(rows: list[dict], path: Path, study: str) -> None:
         value = [1e9 * r["R_K_m2K_W"] for r in sel]
         low = [1e9 * (r["R_K_m2K_W"] - r["R_K_ci95_low_m2K_W"]) for r in sel]
         high = [1e9 * (r["R_K_ci95_high_m2K_W"] - r["R_K_m2K_W"]) for r in sel]
-        ax.errorbar(t, value, yerr=[low, high], fmt="o", capsize=3,
+        bars = ax.errorbar(t, value, yerr=[low, high], fmt="none", capsize=3)
+        color = bars.lines[2][0].get_color()
+        steady = [r.get("stationary") in (True, "True") for r in sel]
+        if any(steady):
+            ax.plot([x for x, ok in zip(t, steady) if ok],
+                    [v for v, ok in zip(value, steady) if ok], "o", color=color,
                     label=f"{system} ({method.upper()})")
+        if not all(steady):
+            ax.plot([x for x, ok in zip(t, steady) if not ok],
+                    [v for v, ok in zip(value, steady) if not ok], "o", mfc="white", color=color,
+                    label=f"{system} ({method.upper()}), not stationary: run longer")
     ax.set_xlabel("Temperature T (K)")
     ax.set_ylabel(r"Kapitza resistance $R_K$ ($10^{-9}$ m$^2$K/W)")
     ax.set_title(f"{study}: $R_K$ with 95% confidence intervals", fontsize=10)
