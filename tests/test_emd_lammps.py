@@ -106,7 +106,8 @@ def test_emd_pipeline_produces_json_and_figure(lj_stack, tmp_path):
     assert files[2].stat().st_size > 10_000
     assert files[1].read_text().startswith("lag_ps,")
     combined = tmp_path / "combined.json"
-    done = run([PYTHON, "-m", "workflow.combine_emd", "--system", "LJ-AB", "--temperature", "40",
+    done = run([PYTHON, "-m", "workflow.combine", "--method", "green-kubo", "--system", "LJ-AB",
+                "--temperature", "40",
                 "--out", combined, files[0]], timeout=60)
     assert done.returncode == 0, done.stderr[-3000:]
     comb = json.loads(combined.read_text())

@@ -40,7 +40,7 @@ rule combine_nemd:
     message:
         "Combining {wildcards.system} replicas at {wildcards.temperature} K"
     shell:
-        "{params.python} -m workflow.combine_nemd --system {params.system} "
+        "{params.python} -m workflow.combine --method nemd --system {params.system} "
         "--temperature {wildcards.temperature} "
         "--out {output} {input} > {log} 2>&1"
 

@@ -107,5 +107,5 @@ rule combine_emd:
     message:
         "Combining {wildcards.system} EMD replicas at {wildcards.temperature} K"
     shell:
-        "{params.python} -m workflow.combine_emd --system {params.system} "
+        "{params.python} -m workflow.combine --method green-kubo --system {params.system} "
         "--temperature {wildcards.temperature} --out {output} {input} > {log} 2>&1"
