@@ -21,6 +21,7 @@ if not workflow.overwrite_configfiles:
 include: "workflow/rules/common.smk"
 include: "workflow/rules/structures.smk"
 include: "workflow/rules/nemd.smk"
+include: "workflow/rules/emd.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/mismatch.smk"
 

@@ -27,18 +27,24 @@ running G(t) for display only.  The estimates come from two finite-size-aware me
    hence G = C_A C_B / (A τ (C_A + C_B)) with the classical C = 3 N k_B.  The fit starts
    after ``fit_start_ps``: the instantaneous kinetic temperature also carries a fast
    kinetic/potential exchange that decorrelates within a phonon period.
-2. :func:`flux_model_fit` -- a fit of the running integral of the flux ACF with a model
-   that contains the finite-capacity decay (the behaviour discussed by Barrat &
-   Chiaruttini 2003 and Chalopin et al., PRB 85, 195302 (2012)).  If E_A(t) has the
-   correlation function of a damped (second-order) process,
-   C_E(t) = σ² (τ e^{−t/τ} − τ_c e^{−t/τ_c})/(τ − τ_c), then q = −dE_A/dt has
-   ⟨q(t)q(0)⟩ = −C_E''(t) and the running integral is::
+2. :func:`flux_model_fit` -- a fit of the Green-Kubo flux ACF, integrated twice, with a
+   model that contains the finite-capacity decay.  Since q = −dE_A/dt,
+   ∫₀^t ∫₀^t' ⟨q(t'')q(0)⟩ dt'' dt' = C_E(0) − C_E(t), C_E(t) = ⟨δE_A(t) δE_A(0)⟩: the
+   twice-integrated flux ACF *is* the side-energy ACF, which is computed directly from
+   E_A = −∫q dt (:func:`side_energy_from_power`; no unknown integration constant).  The
+   side energy is the lumped-capacitance (Ornstein-Uhlenbeck) variable of Onsager's
+   regression hypothesis: beyond the phonon correlation time::
 
-       I(t) = Γ τ/(τ − τ_c) (e^{−t/τ} − e^{−t/τ_c}),     Γ = σ²/τ,
+       C_E(t) = a e^{−t/τ},   a = k_B T² C_eff,   G = a / (A k_B T² τ),
 
-   which rises on τ_c, reaches ≈ Γ and decays on τ.  G = Γ/(A k_B T²) is the plateau of
-   the infinite system; the fitted τ gives a consistency check with method 1
-   (Γ τ = ⟨δE_A²⟩ = k_B T² C_eff  ⇒  G = C_eff/(A τ)).
+   equivalently the running GK integral −dC_E/dt = (a/τ) e^{−t/τ} extrapolated to t = 0,
+   the plateau the infinite system would show (Barrat & Chiaruttini 2003 fit the same
+   exponential decay of the running integral; Chalopin et al., PRB 85, 195302 (2012)).
+   The fit starts at ``fit_start_ps``: it skips the coherent oscillations that make the
+   running integral of a small periodic cell useless for a plateau pick and the fast,
+   zero-integral contribution of the per-atom energy partition at the interface.  Unlike
+   method 1 it needs no heat capacity: ``a`` *measures* k_B T² C_eff, reported as
+   ``capacity_eV_K`` so the lumped model can be checked against 3 N k_B per side.
 
 Uncertainty: each estimate is a fit to the ACF averaged over ``n_blocks`` contiguous
 blocks; its standard error is the delete-one-block jackknife
@@ -75,13 +81,12 @@ __all__ = [
     "convergence",
     "delta_T_relaxation",
     "fit_exponential",
-    "fit_running_integral",
     "flux_model_fit",
     "gk_keys",
     "naive_conductance",
     "power_from_side_energies",
     "running_integral",
-    "running_integral_model",
+    "side_energy_from_power",
 ]
 
 KB_EV_K = constants.k / constants.e  # [eV/K]
@@ -245,6 +250,25 @@ def power_from_side_energies(energy_a_eV: ArrayLike, energy_b_eV: ArrayLike,
     return (np.diff(e_b) - np.diff(e_a)) / (2.0 * dt_ps)
 
 
+def side_energy_from_power(power_eV_ps: ArrayLike, dt_ps: float) -> np.ndarray:
+    """E_A(t) − E_A(0) = −∫₀^t q dt' (eV), the inverse of :func:`power_from_side_energies`.
+
+    Parameters
+    ----------
+    power_eV_ps : array_like, shape (n,)
+        q (eV/ps), each value the mean power over one sampling interval.
+    dt_ps : float
+        Sampling interval (ps).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n + 1,)
+        Side-A energy relative to its first sample (eV).
+    """
+    q = np.asarray(power_eV_ps, dtype=float)
+    return -np.concatenate(([0.0], np.cumsum(q) * dt_ps))
+
+
 def fit_exponential(acf: ArrayLike, dt_ps: float, *, start: int = 0,
                     window_taus: float = 1.5, max_iter: int = 4) -> tuple[float, float, int]:
     """Fit a e^{−t/τ} to a decaying ACF from lag ``start`` to ``start + window_taus τ``.
@@ -283,66 +307,6 @@ def fit_exponential(acf: ArrayLike, dt_ps: float, *, start: int = 0,
             lambda t, a, s: a * np.exp(-t / s), t, c[start:end + 1], p0=(amplitude, tau),
             bounds=((0.0, 1e-3 * dt_ps), (np.inf, np.inf)))
     return float(amplitude), float(tau), end
-
-
-def running_integral_model(t_ps: ArrayLike, gamma: float, tau_ps: float,
-                           tau_c_ps: float) -> np.ndarray:
-    """I(t) = Γ τ/(τ − τ_c)(e^{−t/τ} − e^{−t/τ_c}) (module docstring; units of Γ).
-
-    Parameters
-    ----------
-    t_ps : array_like
-        Time (ps).
-    gamma : float
-        Plateau of the infinite system, ∫⟨qq⟩dt (eV²/ps).
-    tau_ps : float
-        Finite-capacity decay time (ps), > ``tau_c_ps``.
-    tau_c_ps : float
-        Flux correlation (rise) time (ps).
-    """
-    t = np.asarray(t_ps, dtype=float)
-    if np.isclose(tau_ps, tau_c_ps):
-        return gamma * t / tau_ps * np.exp(-t / tau_ps)
-    return gamma * tau_ps / (tau_ps - tau_c_ps) * (np.exp(-t / tau_ps) - np.exp(-t / tau_c_ps))
-
-
-def fit_running_integral(integral: ArrayLike, dt_ps: float, *, window_taus: float = 3.0,
-                         max_iter: int = 4) -> tuple[float, float, float, int]:
-    """Fit :func:`running_integral_model` to a running integral from t = 0.
-
-    Parameters
-    ----------
-    integral : array_like, shape (m,)
-        Running integral of the flux ACF (eV²/ps), lags 0 .. m − 1.
-    dt_ps : float
-        Lag spacing (ps).
-    window_taus : float
-        Fit window length in units of the fitted decay time τ.
-    max_iter : int
-        Window refinements.
-
-    Returns
-    -------
-    (gamma, tau_ps, tau_c_ps, end) : tuple
-        Γ (eV²/ps), τ and τ_c (ps), last lag fitted.
-    """
-    y = np.asarray(integral, dtype=float)
-    peak = int(np.argmax(y))
-    if peak == 0 or not y[peak] > 0:
-        raise ValueError("the running integral has no positive maximum")
-    gamma, tau_c = y[peak], max(dt_ps, peak * dt_ps / 3.0)
-    after = np.nonzero(y[peak:] < y[peak] / np.e)[0]
-    tau = max(2.0 * tau_c, (after[0] if after.size else y.size - peak) * dt_ps)
-    end = y.size - 1
-    for _ in range(max_iter):
-        end = int(min(y.size - 1, max(peak + 8, round(window_taus * tau / dt_ps))))
-        t = np.arange(end + 1) * dt_ps
-        (gamma, tau, tau_c), _ = optimize.curve_fit(
-            running_integral_model, t, y[:end + 1], p0=(gamma, tau, min(tau_c, 0.5 * tau)),
-            bounds=((0.0, dt_ps, 1e-3 * dt_ps), (np.inf, np.inf, np.inf)))
-        if tau_c > tau:  # the model is symmetric in (τ, τ_c): keep τ the slow one
-            tau, tau_c = tau_c, tau
-    return float(gamma), float(tau), float(tau_c), end
 
 
 def _jackknife_fits(acfs: np.ndarray, fit: Callable[[np.ndarray], tuple]) -> tuple:
@@ -424,9 +388,9 @@ def delta_T_relaxation(delta_T_K: ArrayLike, dt_ps: float, *, n_atoms_a: int, n_
 
 
 def flux_model_fit(power_eV_ps: ArrayLike, dt_ps: float, *, temperature_K: float,
-                   area_total_A2: float, n_blocks: int = 8, max_lag: int | None = None,
-                   window_taus: float = 3.0) -> dict:
-    """Estimator 2: G and τ from a model fit of the running GK integral (module docstring).
+                   area_total_A2: float, fit_start_ps: float = 2.0, n_blocks: int = 8,
+                   max_lag: int | None = None, window_taus: float = 1.5) -> dict:
+    """Estimator 2: G, τ and C_eff from the twice-integrated flux ACF (module docstring).
 
     Parameters
     ----------
@@ -438,35 +402,46 @@ def flux_model_fit(power_eV_ps: ArrayLike, dt_ps: float, *, temperature_K: float
         Mean temperature of the run (K).
     area_total_A2 : float
         Total interface area (Å²): 2 × cross-section in a periodic cell.
-    n_blocks, max_lag, window_taus
-        As in :func:`delta_T_relaxation` (window in units of the decay time τ).
+    fit_start_ps : float
+        First lag fitted (ps), past the phonon correlation time.
+    n_blocks, max_lag
+        As in :func:`delta_T_relaxation`.
+    window_taus : float
+        Fit window in units of the decay time τ.
 
     Returns
     -------
     dict
-        ``G_MW_m2K`` (+ SE, CI, ``ci_dof``), ``tau_ps``, ``tau_c_ps``, ``gamma_eV2_ps``,
-        ``fit_window_ps``, ``acf_eV2_ps2`` and ``running_integral_eV2_ps`` (block mean),
-        ``G_running_MW_m2K`` (naive running G), ``model_eV2_ps`` (fitted I(t)),
-        ``dt_ps``, ``n_blocks``, ``block_length_ps``, ``warnings``.
+        ``G_MW_m2K`` (+ SE, CI, ``ci_dof``), ``tau_ps`` (+ ``tau_se_ps``),
+        ``amplitude_eV2`` (a), ``capacity_eV_K`` (C_eff = a/(k_B T²)), ``fit_window_ps``;
+        block-mean ``acf_eV2_ps2``, ``running_integral_eV2_ps``, ``energy_acf_eV2``
+        (C_E), the fitted ``model_eV2`` (a e^{−t/τ}) and ``model_running_eV2_ps``,
+        ``G_running_MW_m2K`` (naive running G), ``dt_ps``, ``n_blocks``,
+        ``block_length_ps``, ``warnings``.
     """
     q = np.asarray(power_eV_ps, dtype=float)
     lag = _max_lag(q.size, n_blocks, max_lag)
-    acfs = block_autocorrelation(q, n_blocks, lag)
-    full, loo = _jackknife_fits(acfs, lambda c: fit_running_integral(
-        running_integral(c, dt_ps), dt_ps, window_taus=window_taus))
-    gamma, tau, tau_c, end = full
-    scale = 1.0 / (area_total_A2 * KB_EV_K * temperature_K**2)
-    g = _interval(float(_G_MW_from_eV_ps_A2_K(gamma * scale)),
-                  [float(_G_MW_from_eV_ps_A2_K(f[0] * scale)) for f in loo])
-    acf = acfs.mean(axis=0)
+    energy_acfs = block_autocorrelation(side_energy_from_power(q, dt_ps), n_blocks, lag)
+    start = round(fit_start_ps / dt_ps)
+    full, loo = _jackknife_fits(energy_acfs, lambda c: fit_exponential(
+        c, dt_ps, start=start, window_taus=window_taus))
+    amplitude, tau, end = full
+    kt2 = KB_EV_K * temperature_K**2
+    scale = 1.0 / (area_total_A2 * kt2)
+    g = _interval(float(_G_MW_from_eV_ps_A2_K(amplitude / tau * scale)),
+                  [float(_G_MW_from_eV_ps_A2_K(f[0] / f[1] * scale)) for f in loo])
+    acf = block_autocorrelation(q, n_blocks, lag).mean(axis=0)
     t = np.arange(lag + 1) * dt_ps
     block_ps = (q.size // n_blocks) * dt_ps
     return {**_g_keys(g), "tau_ps": tau, "tau_se_ps": _interval(tau, [f[1] for f in loo])["se"],
-            "tau_c_ps": tau_c, "gamma_eV2_ps": gamma, "fit_window_ps": [0.0, end * dt_ps],
-            "acf_eV2_ps2": acf, "running_integral_eV2_ps": running_integral(acf, dt_ps),
+            "amplitude_eV2": amplitude, "capacity_eV_K": amplitude / kt2,
+            "fit_window_ps": [start * dt_ps, end * dt_ps], "acf_eV2_ps2": acf,
+            "running_integral_eV2_ps": running_integral(acf, dt_ps),
+            "energy_acf_eV2": energy_acfs.mean(axis=0),
+            "model_eV2": amplitude * np.exp(-t / tau),
+            "model_running_eV2_ps": amplitude / tau * np.exp(-t / tau),
             "G_running_MW_m2K": naive_conductance(acf, dt_ps, temperature_K=temperature_K,
                                                   area_total_A2=area_total_A2),
-            "model_eV2_ps": running_integral_model(t, gamma, tau, tau_c),
             "dt_ps": dt_ps, "n_blocks": n_blocks, "block_length_ps": block_ps,
             "warnings": _length_notes(tau, block_ps, end, lag)}
 

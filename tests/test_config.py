@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from workflow.config import ConfigError, check_config, load_config, nemd_settings, validate_config
+from workflow.config import (
+    ConfigError,
+    check_config,
+    emd_replicas,
+    load_config,
+    nemd_settings,
+    validate_config,
+)
 
 from .conftest import REPO, SNAKEMAKE, run, write_config
 
@@ -75,6 +82,10 @@ BAD_FIELDS = {
                           "heat_flux_W_m2"),
     "unknown_top_level_key": ("replicaz", 3, "replicaz"),
     "unknown_nemd_key": ("nemd.timestep", 2.0, "'timestep'"),
+    "unknown_emd_key": ("emd", {"production": 100.0}, "'production'"),
+    "emd_blocks_too_short": ("emd", {"production_ps": 100.0, "n_blocks": 10}, "emd.n_blocks"),
+    "emd_sampling_below_timestep": ("emd", {"sample_every_fs": 0.5}, "emd.sample_every_fs"),
+    "emd_bad_estimator": ("emd", {"estimator": "plateau"}, "plateau"),
 }
 
 
@@ -116,8 +127,22 @@ def test_dry_run_of_default_config_lists_nemd_runs(tmp_path):
     assert counts.get("analyse_nemd_run") == n_runs
     assert counts.get("build_structure") == counts.get("relax_structure") == 1
     assert counts.get("summary") == 1
+    assert "emd_run" not in counts  # no emd block: no equilibrium runs
     assert str(tmp_path) in output  # outputs go to the overridden results_dir
     assert not any(tmp_path.iterdir())  # a dry run writes nothing
+
+
+def test_emd_block_adds_the_green_kubo_jobs(tmp_path):
+    config_file = write_config(TEST_LJ, tmp_path / "lj.yaml", tmp_path / "results")
+    result = run([*SNAKEMAKE, "-n", "--cores", "2", "--configfile", config_file], timeout=120)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    counts = _job_counts(output)
+    n_emd = emd_replicas(load_config(TEST_LJ))
+    assert n_emd == 2
+    assert counts.get("emd_run") == counts.get("analyse_emd_run") == n_emd, counts
+    assert counts.get("combine_emd") == counts.get("compare_methods") == 1
+    assert counts.get("build_structure") == 1  # EMD reuses the NEMD structure
 
 
 @pytest.mark.parametrize("case", ["negative_temperature", "length_too_short"])
@@ -173,8 +198,11 @@ def test_mpi_ranks_follow_threads_and_never_exceed_cores(cores, set_threads, tmp
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     ranks = _mpirun_ranks(output, "workflow.nemd")
-    replicas = load_config(TEST_LJ)["replicas"]
+    config = load_config(TEST_LJ)
+    replicas = config["replicas"]
     assert ranks == [min(threads, cores)] * replicas, ranks
+    emd_ranks = _mpirun_ranks(output, "workflow.emd")
+    assert emd_ranks == [min(_profile_threads("emd_run"), cores)] * emd_replicas(config)
     for n in _mpirun_ranks(output, "workflow.relax"):
         assert 1 <= n <= cores
     if cores == 1:

@@ -83,8 +83,8 @@ def read_json(path):
 def test_summary_table(study):
     with open(study["results"] / "summary.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 1
-    row = rows[0]
+    assert sorted(r["method"] for r in rows) == ["green-kubo", "nemd"]  # config has an emd block
+    row = next(r for r in rows if r["method"] == "nemd")
     assert set(SUMMARY_COLUMNS) <= set(row), sorted(row)
     assert row["system"] == study["system"] == "LJ-AB"
     assert float(row["temperature_K"]) == T_MEAN_K
@@ -193,3 +193,37 @@ def test_second_run_has_nothing_to_do(study):
     assert second.returncode == 0, output[-3000:]
     assert "Nothing to be done" in output
     assert "Job stats" not in output and "rule nemd_run" not in output
+
+
+def test_green_kubo_outputs_sit_beside_the_nemd_ones(study):
+    """The EMD pipeline ran on the same interface: per-run record, ACF table and figure,
+    a combined record, a summary row, and the NEMD-vs-EMD figure with its table."""
+    emd = study["results"] / study["system"] / f"T{T_MEAN_K:g}K" / "emd"
+    n_replicas = study["config"]["emd"]["replicas"] or study["config"]["replicas"]
+    for replica in range(n_replicas):
+        folder = emd / f"rep{replica}"
+        record = read_json(folder / "emd.json")
+        assert record["method"] == "green-kubo" and record["estimator"] == "delta_T"
+        assert record["area_total_A2"] == pytest.approx(2 * record["area_A2"])
+        assert set(record["estimators"]) == {"delta_T", "flux"}
+        assert record["provenance"]["nve_switch"]["step"] == record["provenance"]["steps"][
+            "equilibration"]
+        # NVE started at the canonical mean energy: the run's mean T is close to the target
+        assert record["temperature_measured_K"] == pytest.approx(T_MEAN_K, rel=0.08)
+        assert (folder / "emd.png").stat().st_size > 10_000
+        with open(folder / "acf.csv", newline="") as handle:
+            table = list(csv.DictReader(handle))
+        assert {"lag_ps", "acf_dT_K2", "acf_q_eV2_ps2", "running_integral_eV2_ps",
+                "acf_energy_eV2"} <= set(table[0])
+        assert float(table[0]["acf_dT_K2"]) > 0
+    combined = read_json(emd / "combined.json")
+    assert combined["method"] == "green-kubo" and combined["n_replicas"] == n_replicas
+    assert combined["G_ci95_low_MW_m2K"] < combined["G_MW_m2K"] < combined["G_ci95_high_MW_m2K"]
+    figures = study["results"] / "figures"
+    assert (figures / f"{study['system']}_nemd_vs_emd.png").stat().st_size > 10_000
+    with open(figures / f"{study['system']}_nemd_vs_emd.csv", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert float(row["ratio_nemd_over_emd"]) == pytest.approx(
+        float(row["G_nemd_MW_m2K"]) / float(row["G_emd_MW_m2K"]))
+    # the EET prediction for a mass-mismatched LJ pair: NEMD above EMD, by less than 2x
+    assert 1.0 < float(row["predicted_ratio_dmm"]) < 2.0

@@ -32,8 +32,8 @@ def stack(lj_stack) -> dict:
     return {**lj_stack, "settings": lj_stack["settings"] | RUN}
 
 
-def driver(stack: dict, outdir: Path) -> list[str]:
-    return [PYTHON, "-m", "workflow.nemd", "--structure", str(stack["data"]),
+def driver(stack: dict, outdir: Path, module: str = "workflow.nemd") -> list[str]:
+    return [PYTHON, "-m", module, "--structure", str(stack["data"]),
             "--info", str(stack["info"]), "--settings", json.dumps(stack["settings"]),
             "--outdir", str(outdir)]
 
@@ -52,18 +52,15 @@ def loop_steps(log: Path) -> int:
     return sum(int(n) for n in re.findall(r"Loop time of .* for (\d+) steps", log.read_text()))
 
 
-@pytest.fixture(scope="module")
-def runs(stack, tmp_path_factory) -> dict:
+def kill_and_resume(stack: dict, root: Path, kill_step: int,
+                    module: str = "workflow.nemd") -> dict:
     """An uninterrupted run and a killed-then-resumed run of the same settings (the two
     first segments run concurrently, one per core)."""
-    root = tmp_path_factory.mktemp("restart")
-    s = NemdSettings(stack["settings"])
-    kill_step = s.equilibration_steps + KILL_AFTER_RESTARTS * s.restart_steps
-    reference = subprocess.Popen(driver(stack, root / "reference"), cwd=REPO, env=clean_env(),
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                 start_new_session=True)
+    reference = subprocess.Popen(driver(stack, root / "reference", module), cwd=REPO,
+                                 env=clean_env(), stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, start_new_session=True)
     killed = root / "killed"
-    victim = subprocess.Popen(driver(stack, killed), cwd=REPO, env=clean_env(),
+    victim = subprocess.Popen(driver(stack, killed, module), cwd=REPO, env=clean_env(),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
     seen = 0
@@ -84,12 +81,19 @@ def runs(stack, tmp_path_factory) -> dict:
         "run_json_exists": (killed / "run.json").exists(),
         "restarts": sorted(p.name for p in killed.glob("restart.*")),
     }
-    resumed = run(driver(stack, killed), timeout=180)
+    resumed = run(driver(stack, killed, module), timeout=180)
     out, _ = reference.communicate(timeout=180)
     assert reference.returncode == 0, out[-3000:]
     assert resumed.returncode == 0, resumed.stderr[-3000:]
-    return {"settings": s, "kill": state_after_kill, "reference": root / "reference",
-            "resumed": killed}
+    return {"kill": state_after_kill, "reference": root / "reference", "resumed": killed}
+
+
+@pytest.fixture(scope="module")
+def runs(stack, tmp_path_factory) -> dict:
+    s = NemdSettings(stack["settings"])
+    kill_step = s.equilibration_steps + KILL_AFTER_RESTARTS * s.restart_steps
+    return {"settings": s, **kill_and_resume(stack, tmp_path_factory.mktemp("restart"),
+                                             kill_step)}
 
 
 def test_kill_left_no_result_but_restart_files(runs):
@@ -158,3 +162,29 @@ def test_resumed_series_is_complete_and_matches_the_uninterrupted_one(runs):
         assert raw["energy_hot_eV"][-1] > 0 > raw["energy_cold_eV"][-1]
     ratio = resumed["energy_hot_eV"][-1] / reference["energy_hot_eV"][-1]
     assert 0.5 < ratio < 2.0
+
+
+def test_a_folder_holding_another_runs_state_starts_afresh(runs, stack, tmp_path):
+    """Snakemake re-runs a job after its settings change but leaves the checkpoints: the
+    driver must not resume the old run (here: a finished run with other settings)."""
+    import shutil
+
+    folder = tmp_path / "rep0"
+    shutil.copytree(runs["resumed"], folder)
+    changed = {**stack, "settings": stack["settings"] | {"production_ps": 10.0,
+                                                         "restart_every_ps": 5.0}}
+    again = run(driver(changed, folder), timeout=120)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "starting afresh" in again.stderr
+    segments = sorted(p.name for p in folder.glob("segment.*.json"))
+    assert segments == ["segment.0.json"]
+    assert json.loads((folder / "segment.0.json").read_text())["resumed_from"] is None
+    s = NemdSettings(changed["settings"])
+    assert loop_steps(folder / "log.0.lammps") == s.total_steps  # run from step 0
+    raw = np.load(folder / "raw.npz")
+    assert raw["step"][-1] == s.total_steps and len(raw["step"]) == 10
+    # the same settings again: nothing is removed, the finished run is resumed at its end
+    same = run(driver(changed, folder), timeout=120)
+    assert same.returncode == 0 and "starting afresh" not in same.stderr
+    assert (folder / "segment.1.json").exists()
+    assert loop_steps(folder / "log.1.lammps") == 0

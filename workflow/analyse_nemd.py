@@ -7,14 +7,13 @@ writes the outputs atomically with the run's provenance attached.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
 from analysis import analyse_replica, load_replica, plot_nemd_profile, profile_table
-from analysis.io import to_jsonable, write_profile_csv
-from workflow.atomic_io import atomic_path, write_json
+from analysis.io import to_jsonable
+from workflow.analysis_outputs import analysis_arguments, write_analysis_outputs
 
 METALS = frozenset({"Cu", "Al", "Ag", "Au", "Fe", "Mg", "Ni", "Pd", "Pt", "Ti", "W", "Mo", "Ta", "Zr"})
 
@@ -49,24 +48,10 @@ def analyse(raw_path: Path, run_path: Path, settings: dict) -> tuple[dict, dict]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--raw", required=True, type=Path)
-    parser.add_argument("--run", required=True, type=Path)
-    parser.add_argument("--analysis", default="{}", help="analysis settings as JSON")
-    parser.add_argument("--out-json", required=True, type=Path)
-    parser.add_argument("--out-csv", required=True, type=Path)
-    parser.add_argument("--out-figure", required=True, type=Path)
-    args = parser.parse_args(argv)
+    args = analysis_arguments(__doc__.split("\n")[0], argv)
     record, table = analyse(args.raw, args.run, json.loads(args.analysis))
-    with atomic_path(args.out_csv) as tmp:
-        write_profile_csv(table, tmp)
-    with atomic_path(args.out_figure) as tmp:
-        plot_nemd_profile(table, record, tmp)
-    write_json(args.out_json, record)
-    print(f"R_K = {record['R_K_m2K_W']:.3e} m2K/W "
-          f"[{record['R_K_ci95_low_m2K_W']:.3e}, {record['R_K_ci95_high_m2K_W']:.3e}] (95% CI)")
-    for warning in record.get("warnings", []):
-        print("warning:", warning)
+    write_analysis_outputs(args, record, table,
+                           lambda path: plot_nemd_profile(table, record, path))
     return 0
 
 

@@ -29,6 +29,8 @@ def _green_kubo(replicas: list[dict]) -> dict:
         "estimator": replicas[0]["estimator"],
         **combine_green_kubo(replicas),
         "replicas": [{k: r[k] for k in ("G_MW_m2K", "G_se_MW_m2K", "tau_ps")} for r in replicas],
+        "n_blocks": replicas[0]["analysis"]["n_blocks"],
+        "stationary": all(r["convergence"]["converged"] for r in replicas),
         "warnings": [f"replica {i}: {w}" for i, r in enumerate(replicas) for w in r["warnings"]],
     }
 

@@ -27,6 +27,9 @@ __all__ = [
     "ConfigError",
     "analysis_settings",
     "check_config",
+    "emd_analysis_settings",
+    "emd_replicas",
+    "emd_settings",
     "load_config",
     "nemd_settings",
     "run_seeds",
@@ -159,8 +162,36 @@ def check_config(config: dict) -> None:
             if analysis_min >= _merged_nemd(config, name)["production_ps"]:
                 problems.append(f"analysis.min_discard_ps: {analysis_min} ps discards the whole "
                                 f"production run of system {name}")
+    if config.get("emd") is not None:
+        problems += _check_emd(config)
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
+
+
+#: Fewest relaxation-time-sized fit lags per block: blocks shorter than this hold no decay.
+_EMD_MIN_BLOCK_PS = 20.0
+
+
+def _check_emd(config: dict) -> list[str]:
+    emd, problems = config["emd"], []
+    samples = emd["production_ps"] * 1000 / emd["sample_every_fs"]
+    if samples < MIN_PRODUCTION_SAMPLES:
+        problems.append(f"emd.production_ps: {emd['production_ps']} ps holds {samples:.0f} samples "
+                        f"of {emd['sample_every_fs']} fs, fewer than {MIN_PRODUCTION_SAMPLES}: "
+                        "lengthen the run or sample more often")
+    block_ps = emd["production_ps"] / emd["n_blocks"]
+    if block_ps < max(_EMD_MIN_BLOCK_PS, 4 * emd["fit_start_ps"]):
+        problems.append(f"emd.n_blocks: {emd['n_blocks']} blocks of {block_ps:.3g} ps are too short "
+                        f"to hold a relaxation (need >= {_EMD_MIN_BLOCK_PS} ps and >= 4 "
+                        "fit_start_ps); lengthen emd.production_ps or use fewer blocks")
+    for name in system_names(config):
+        timestep_fs = emd_settings(config, name, 1.0, 0)["timestep_fs"]
+        if emd["sample_every_fs"] < timestep_fs:
+            problems.append(f"emd.sample_every_fs: {emd['sample_every_fs']} fs is shorter than the "
+                            f"time step of system {name} ({timestep_fs} fs)")
+        if emd["restart_every_ps"] * 1000 < emd["sample_every_fs"]:
+            problems.append("emd.restart_every_ps: must be at least sample_every_fs")
+    return problems
 
 
 def load_config(path: str | Path) -> dict:
@@ -202,3 +233,30 @@ def nemd_settings(config: dict, system: str, temperature_K: float, replica: int)
 def analysis_settings(config: dict) -> dict:
     """The analysis block of the config (defaults filled)."""
     return dict(config["analysis"])
+
+
+def emd_replicas(config: dict) -> int:
+    """Number of EMD replicas per system and temperature (0 when the study has no emd block)."""
+    if config.get("emd") is None:
+        return 0
+    return int(config["emd"]["replicas"] or config["replicas"])
+
+
+def emd_settings(config: dict, system: str, temperature_K: float, replica: int) -> dict:
+    """Everything the EMD driver needs for one run (seeds independent of the NEMD runs)."""
+    nemd = nemd_settings(config, system, temperature_K, replica)
+    emd = config["emd"]
+    seeds = run_seeds(config["seed"], f"{system}/emd", temperature_K, replica)
+    return {
+        "potential": nemd["potential"], "specorder": nemd["specorder"],
+        "temperature_K": nemd["temperature_K"], "replica": nemd["replica"],
+        "timestep_fs": emd["timestep_fs"] or nemd["timestep_fs"],
+        "seeds": {"velocity": seeds["velocity"], "equilibration": seeds["equilibration"]},
+        **{k: emd[k] for k in ("equilibration_ps", "production_ps", "sample_every_fs",
+                               "restart_every_ps", "langevin_damping_ps", "minimize")},
+    }
+
+
+def emd_analysis_settings(config: dict) -> dict:
+    """Options of the Green-Kubo analysis (workflow.analyse_emd)."""
+    return {k: config["emd"][k] for k in ("estimator", "fit_start_ps", "n_blocks", "window_taus")}

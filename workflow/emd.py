@@ -26,10 +26,11 @@ at all.  For a pair potential the finite difference of E_A equals the pairwise p
 Σ_{i∈A, j∈B} F_ij·(v_i + v_j)/2 (tests/test_emd_lammps.py checks it on LJ).
 The analysis (:mod:`analysis.green_kubo`) uses the two interfaces' total area 2A.
 
-Checkpointing follows :mod:`workflow.nemd`: two toggling restart files; a second start in
-the same folder resumes from the newest readable one as a new *segment* with its own
-sample file; :func:`merge_segments` drops samples a killed segment wrote past its last
-restart.  The seeds of a resumed segment are shifted (no replayed noise); production is
+Checkpointing (:mod:`workflow.run_state`, shared with :mod:`workflow.nemd`): two toggling
+restart files; a second start in the same folder resumes from the newest readable one as a
+new *segment* with its own sample file (the state of a run with other settings or another
+structure is removed first); :func:`merge_segments` drops samples a killed segment wrote
+past its last restart.  The seeds of a resumed segment are shifted (no replayed noise); production is
 NVE, so resuming it is deterministic up to round-off.
 
 Run as ``python -m workflow.emd --structure relaxed.data --info relaxed.json --settings
@@ -53,13 +54,18 @@ from workflow.atomic_io import save_npz, write_json
 from workflow.lammps_runtime import mpi_world, new_lammps, run_entry_point
 from workflow.lammps_setup import load_structure
 from workflow.md_settings import MdSettings
-from workflow.nemd import _newest_restart, _segment_index, read_time_file
 from workflow.provenance import provenance_record
+from workflow.run_state import (
+    RESTART_NAMES,
+    prepare_run,
+    production_segments,
+    read_time_file,
+    run_fingerprint,
+)
 
 __all__ = ["SAMPLE_COLUMNS", "EmdSettings", "close_periodically", "define_sides",
            "merge_segments", "run_emd"]
 
-RESTART_NAMES = ("restart.a", "restart.b")
 DONE_FILE = "raw.npz"
 #: Columns of the per-segment sample file after the step (eV, eV, eV, eV, K, K).
 SAMPLE_COLUMNS = ("ke_a_eV", "pe_a_eV", "ke_b_eV", "pe_b_eV", "temperature_a_K",
@@ -134,15 +140,50 @@ def _start(lmp, structure: Path, info: dict, s: EmdSettings, restart: Path | Non
     return geometry
 
 
+def _equilibrate(lmp, s: EmdSettings, seed_shift: int, start_step: int, outdir: Path) -> dict:
+    """Langevin NVT, then start NVE at the canonical mean energy; return the switch record.
+
+    The mean total energy ⟨E⟩ of the second half of the NVT stage is accumulated inside
+    LAMMPS (``fix ave/time ... ave running``); at the end the velocities are scaled so that
+    E = ⟨E⟩.  Without it the NVE run keeps whatever instantaneous energy the thermostat
+    left, which scatters by √(k_B T² C) (±1.8 % of the thermal energy for 576 atoms) and
+    shifts the mean temperature of the whole production run by several percent.  The
+    scaled state is written to both restart files, so a resume never restarts NVE from
+    the unscaled one.
+    """
+    half = s.equilibration_steps // 2
+    lmp.command(f"fix equilibrate all langevin {s.temperature_K} {s.temperature_K} "
+                f"{s.damping_ps} {s.seeds['equilibration'] + seed_shift} zero yes")
+    if start_step < half:
+        lmp.command(f"run {half} upto")
+    lmp.command("variable total_energy equal etotal")
+    lmp.command("fix mean_energy all ave/time 1 1 1 v_total_energy ave running")
+    lmp.command(f"run {s.equilibration_steps} upto")
+    lmp.command("unfix equilibrate")
+    mean_energy = float(lmp.extract_fix("mean_energy", 0, 0))
+    lmp.command("unfix mean_energy")
+    potential, kinetic = float(lmp.get_thermo("pe")), float(lmp.get_thermo("ke"))
+    temperature = float(lmp.get_thermo("temp"))
+    kinetic_target = mean_energy - potential
+    if not kinetic_target > 0:
+        raise RuntimeError(f"cannot start NVE at the mean NVT energy {mean_energy:.6g} eV: the "
+                           f"potential energy is {potential:.6g} eV; equilibrate longer")
+    scaled_temperature = temperature * kinetic_target / kinetic
+    lmp.command(f"velocity all scale {scaled_temperature!r}")
+    for name in RESTART_NAMES:
+        lmp.command(f"write_restart {outdir / name}")
+    return {"mean_nvt_energy_eV": mean_energy, "energy_before_eV": potential + kinetic,
+            "energy_after_eV": potential + kinetic_target, "temperature_before_K": temperature,
+            "temperature_after_K": scaled_temperature, "averaged_from_step": max(start_step, half),
+            "step": s.equilibration_steps}
+
+
 def run_emd(structure: Path, info: dict, settings: EmdSettings, outdir: Path) -> dict | None:
     """Run (or resume) one EMD replica; return the merged samples written to ``raw.npz``."""
     comm = mpi_world()
     rank = comm.Get_rank() if comm is not None else 0
-    outdir.mkdir(parents=True, exist_ok=True)
-    restart, start_step = _newest_restart(outdir, comm)
-    segment = _segment_index(outdir)
-    if comm is not None:
-        segment = comm.bcast(segment, root=0)
+    state = prepare_run(outdir, run_fingerprint(settings.raw, structure), comm)
+    restart, start_step, segment = state.restart, state.start_step, state.segment
     lmp = new_lammps(comm=comm, log_file=outdir / f"log.{segment}.lammps")
     wall_start = time.perf_counter()
     s = settings
@@ -153,7 +194,7 @@ def run_emd(structure: Path, info: dict, settings: EmdSettings, outdir: Path) ->
         geometry = json.loads((outdir / "geometry.json").read_text())
     elif rank == 0:
         write_json(outdir / "geometry.json", geometry)
-    seed_shift = 7919 * segment
+    seed_shift = state.seed_shift
     lmp.commands_string(f"""
         timestep {s.timestep_ps}
         fix integrate all nve
@@ -165,15 +206,10 @@ def run_emd(structure: Path, info: dict, settings: EmdSettings, outdir: Path) ->
     if restart is None:
         lmp.command(f"velocity all create {s.temperature_K} {s.seeds['velocity']} "
                     "mom yes rot no dist gaussian")
-    if rank == 0:
-        write_json(outdir / f"segment.{segment}.json",
-                   {"segment": segment, "start_step": start_step,
-                    "resumed_from": str(restart) if restart else None, "seed_shift": seed_shift})
     if start_step < s.equilibration_steps:
-        lmp.command(f"fix equilibrate all langevin {s.temperature_K} {s.temperature_K} "
-                    f"{s.damping_ps} {s.seeds['equilibration'] + seed_shift} zero yes")
-        lmp.command(f"run {s.equilibration_steps} upto")
-        lmp.command("unfix equilibrate")
+        switch = _equilibrate(lmp, s, seed_shift, start_step, outdir)
+        if rank == 0:
+            write_json(outdir / "switch.json", switch)
     n = s.sample_steps
     lmp.command(f"fix samples all ave/time {n} 1 {n} c_e_a[1] c_e_a[2] c_e_b[1] c_e_b[2] "
                 f"c_t_a c_t_b file {outdir / f'samples.{segment}.dat'} format ' %.15g'")
@@ -198,6 +234,8 @@ def run_emd(structure: Path, info: dict, settings: EmdSettings, outdir: Path) ->
         steps={"equilibration": s.equilibration_steps, "production": s.production_steps,
                "sample_every": n},
         segments=[json.loads(p.read_text()) for p in sorted(outdir.glob("segment.*.json"))],
+        nve_switch=(json.loads((outdir / "switch.json").read_text())
+                    if (outdir / "switch.json").exists() else None),
         timing={"wall_s_this_segment": time.perf_counter() - wall_start,
                 "mpi_ranks": comm.Get_size() if comm is not None else 1}))
     return raw
@@ -209,14 +247,8 @@ def merge_segments(outdir: Path, settings: EmdSettings) -> dict:
     Samples of segment k−1 after the restart step s_k were lost with the kill and are
     dropped (segment k re-computes them).  Energies are instantaneous, so no offsets.
     """
-    starts = {}
-    for path in sorted(outdir.glob("segment.*.json")):
-        meta = json.loads(path.read_text())
-        starts[meta["segment"]] = max(meta["start_step"], settings.equilibration_steps)
-    order = sorted(starts)
     rows = []
-    for pos, seg in enumerate(order):
-        end = starts[order[pos + 1]] if pos + 1 < len(order) else np.inf
+    for seg, start, end in production_segments(outdir, settings.equilibration_steps):
         path = outdir / f"samples.{seg}.dat"
         if not path.exists():
             continue
@@ -224,7 +256,7 @@ def merge_segments(outdir: Path, settings: EmdSettings) -> dict:
         if table.size == 0:
             continue
         steps = table[:, 0]
-        rows.append(table[(steps > starts[seg]) & (steps <= end)])
+        rows.append(table[(steps > start) & (steps <= end)])
     if not rows:
         raise RuntimeError(f"no production samples found in {outdir}")
     table = np.concatenate(rows)

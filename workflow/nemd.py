@@ -12,9 +12,11 @@ current is the slope of that energy (Schelling, Phillpot & Keblinski, PRB 65, 14
 per-step Python and no trajectory dumps: Python only issues commands and, at the end,
 merges the files LAMMPS wrote.
 
-Checkpointing: LAMMPS writes two toggling restart files.  When the driver is started again
-in the same folder it resumes from the newest readable restart file.  Every (re)start
-is a *segment* with its own output files; :func:`merge_segments` stitches them into one
+Checkpointing (:mod:`workflow.run_state`): LAMMPS writes two toggling restart files.  When
+the driver is started again in the same folder it resumes from the newest readable restart
+file, unless the folder's state belongs to a run with other settings or another structure
+(then it is removed and the run starts afresh).  Every (re)start is a *segment* with its
+own output files; :func:`merge_segments` stitches them into one
 time series, dropping samples that a killed segment wrote past its last restart and
 carrying the cumulative bath energies across segments.
 
@@ -40,10 +42,16 @@ from workflow.lammps_runtime import mpi_world, new_lammps, run_entry_point
 from workflow.lammps_setup import load_structure
 from workflow.md_settings import MdSettings
 from workflow.provenance import provenance_record
+from workflow.run_state import (
+    RESTART_NAMES,
+    prepare_run,
+    production_segments,
+    read_time_file,
+    run_fingerprint,
+)
 
 __all__ = ["NemdSettings", "merge_segments", "read_chunk_file", "read_time_file", "run_nemd"]
 
-RESTART_NAMES = ("restart.a", "restart.b")
 DONE_FILE = "raw.npz"
 
 
@@ -83,26 +91,6 @@ class NemdSettings(MdSettings):
     @property
     def cold_temperature_K(self) -> float:
         return self.temperature_K - self.delta_T_K / 2
-
-
-def _newest_restart(outdir: Path, comm) -> tuple[Path | None, int]:
-    """The readable restart file with the largest time step (``None, 0`` if none)."""
-    best, best_step = None, 0
-    for name in RESTART_NAMES:
-        path = outdir / name
-        if not path.is_file():
-            continue
-        probe = new_lammps(comm=comm)
-        try:
-            probe.command(f"read_restart {path}")
-            step = int(probe.extract_global("ntimestep"))
-        except Exception:  # noqa: BLE001 - a restart file cut short by a kill cannot be read
-            step = -1
-        finally:
-            probe.close()
-        if step > best_step:
-            best, best_step = path, step
-    return best, best_step
 
 
 def _define_regions(lmp, settings: NemdSettings, info: dict) -> dict:
@@ -199,19 +187,12 @@ def _bath_commands(s: NemdSettings, seed_shift: int, area_A2: float, segment_sta
     """
 
 
-def _segment_index(outdir: Path) -> int:
-    return len(list(outdir.glob("segment.*.json")))
-
-
 def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) -> dict:
     """Run (or resume) one NEMD replica; return the merged raw data written to ``raw.npz``."""
     comm = mpi_world()
     rank = comm.Get_rank() if comm is not None else 0
-    outdir.mkdir(parents=True, exist_ok=True)
-    restart, start_step = _newest_restart(outdir, comm)
-    segment = _segment_index(outdir)
-    if comm is not None:
-        segment = comm.bcast(segment, root=0)
+    state = prepare_run(outdir, run_fingerprint(settings.raw, structure), comm)
+    restart, start_step, segment = state.restart, state.start_step, state.segment
     lmp = new_lammps(comm=comm, log_file=outdir / f"log.{segment}.lammps")
     wall_start = time.perf_counter()
     lammps_seconds = 0.0
@@ -227,7 +208,7 @@ def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) 
     elif rank == 0:
         write_json(outdir / "geometry.json", geometry)
 
-    seed_shift = 7919 * segment  # a resumed segment must not replay the same noise
+    seed_shift = state.seed_shift  # a resumed segment must not replay the same noise
     s = settings
     lmp.commands_string(f"""
         timestep {s.timestep_ps}
@@ -243,10 +224,6 @@ def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) 
         lmp.command(f"velocity mobile create {s.temperature_K} {s.seeds['velocity']} "
                     "mom yes rot no dist gaussian temp t_mobile")
         lmp.command("velocity fixed set 0.0 0.0 0.0")
-    if rank == 0:
-        write_json(outdir / f"segment.{segment}.json",
-                   {"segment": segment, "start_step": start_step,
-                    "resumed_from": str(restart) if restart else None, "seed_shift": seed_shift})
 
     if start_step < s.equilibration_steps:
         lmp.commands_string(_equilibration_commands(s, seed_shift, add=True))
@@ -320,21 +297,6 @@ def read_chunk_file(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     return np.array(steps), coords, np.array(counts), np.array(temps)
 
 
-def read_time_file(path: Path) -> np.ndarray:
-    """Parse a ``fix ave/time`` file into an array (rows: step, values...)."""
-    rows = []
-    for line in Path(path).read_text().splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        parts = line.split()
-        try:
-            rows.append([float(x) for x in parts])
-        except ValueError:
-            break
-    width = max((len(r) for r in rows), default=0)
-    return np.array([r for r in rows if len(r) == width])
-
-
 def merge_segments(outdir: Path, settings: NemdSettings) -> dict:
     """Stitch the per-segment profile and bath-energy files into one production series.
 
@@ -343,16 +305,10 @@ def merge_segments(outdir: Path, settings: NemdSettings) -> dict:
     from zero in each segment, so segment ``k``'s cumulative energies are offset by the
     previous segment's value at ``s_k``.
     """
-    starts = {}
-    for path in sorted(outdir.glob("segment.*.json")):
-        meta = json.loads(path.read_text())
-        starts[meta["segment"]] = max(meta["start_step"], settings.equilibration_steps)
-    order = sorted(starts)
     steps_all, temps_all, counts_all, e_all = [], [], [], []
     z = None
     offset = np.zeros(2)
-    for pos, seg in enumerate(order):
-        end = starts[order[pos + 1]] if pos + 1 < len(order) else np.inf
+    for seg, start, end in production_segments(outdir, settings.equilibration_steps):
         prof_path, energy_path = outdir / f"profile.{seg}.dat", outdir / f"energy.{seg}.dat"
         if not prof_path.exists() or not energy_path.exists():
             continue
@@ -362,7 +318,7 @@ def merge_segments(outdir: Path, settings: NemdSettings) -> dict:
             continue
         z = coords if z is None else z
         e_steps = energy[:, 0].astype(int)
-        keep = (steps > starts[seg]) & (steps <= end)
+        keep = (steps > start) & (steps <= end)
         common = np.intersect1d(steps[keep], e_steps)
         sel_p = np.isin(steps, common)
         sel_e = np.isin(e_steps, common)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -34,6 +35,15 @@ def summary_rows(records: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda r: (r["system"], r["method"], float(r["temperature_K"])))
 
 
+def _finite(value, default):
+    """``value`` as a float when it is a finite number, else ``default`` (None/inf/NaN)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return number if math.isfinite(number) else default
+
+
 def write_summary(rows: list[dict], path: Path) -> None:
     """Write the table atomically (values as given; None -> empty cell)."""
     fields = COLUMNS[:6] + list(ALIASES) + COLUMNS[6:]
@@ -57,10 +67,16 @@ def plot_summary(rows: list[dict], path: Path, study: str) -> None:
         sel = [r for r in rows if r["system"] == system and r["method"] == method]
         t = [float(r["temperature_K"]) for r in sel]
         value = [1e9 * r["R_K_m2K_W"] for r in sel]
-        low = [1e9 * (r["R_K_m2K_W"] - r["R_K_ci95_low_m2K_W"]) for r in sel]
-        high = [1e9 * (r["R_K_ci95_high_m2K_W"] - r["R_K_m2K_W"]) for r in sel]
+        low = [1e9 * (r["R_K_m2K_W"] - _finite(r["R_K_ci95_low_m2K_W"], 0.0)) for r in sel]
+        # an unbounded upper end (G's interval reaches 0) is drawn to 3 R_K with an arrow
+        unbounded = [_finite(r["R_K_ci95_high_m2K_W"], None) is None for r in sel]
+        high = [1e9 * (_finite(r["R_K_ci95_high_m2K_W"], 3 * r["R_K_m2K_W"]) - r["R_K_m2K_W"])
+                for r in sel]
         bars = ax.errorbar(t, value, yerr=[low, high], fmt="none", capsize=3)
         color = bars.lines[2][0].get_color()
+        if any(unbounded):
+            ax.plot([x for x, u in zip(t, unbounded) if u],
+                    [3 * v for v, u in zip(value, unbounded) if u], "^", color=color)
         steady = [r.get("stationary") in (True, "True") for r in sel]
         if any(steady):
             ax.plot([x for x, ok in zip(t, steady) if ok],
@@ -90,9 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     write_summary(rows, args.out_csv)
     plot_summary(rows, args.out_figure, args.study)
     for row in rows:
-        print(f"{row['system']:>12} {row['temperature_K']:>7} K {row['method']:>6}: "
-              f"R_K = {row['R_K_m2K_W']:.3e} m2K/W "
-              f"[{row['R_K_ci95_low_m2K_W']:.3e}, {row['R_K_ci95_high_m2K_W']:.3e}], "
+        low, high = (_finite(row[k], math.inf) for k in ("R_K_ci95_low_m2K_W",
+                                                         "R_K_ci95_high_m2K_W"))
+        print(f"{row['system']:>12} {row['temperature_K']:>7} K {row['method']:>10}: "
+              f"R_K = {row['R_K_m2K_W']:.3e} m2K/W [{low:.3e}, {high:.3e}] (inf = unbounded), "
               f"G = {row['G_MW_m2K']:.1f} MW/m2K")
     return 0
 

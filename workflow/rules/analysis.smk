@@ -47,7 +47,8 @@ rule combine_nemd:
 
 rule summary:
     input:
-        combined_results(),
+        combined_results("nemd"),
+        combined_results("emd"),
     output:
         table=f"{RESULTS}/summary.csv",
         figure=f"{RESULTS}/figures/R_K_vs_T.png",

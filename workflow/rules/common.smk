@@ -13,6 +13,9 @@ from workflow.jobenv import export_project_path  # noqa: E402
 from workflow.config import (  # noqa: E402
     analysis_settings,
     check_config,
+    emd_analysis_settings,
+    emd_replicas,
+    emd_settings,
     nemd_settings,
     system_names,
     system_temperatures,
@@ -76,9 +79,27 @@ def replica_results(wildcards):
     ]
 
 
-def combined_results():
+def emd_dir(system, temperature, replica):
+    return f"{RESULTS}/{system}/T{temperature}K/emd/rep{replica}"
+
+
+def emd_run_settings(wildcards):
+    """The EMD driver's settings for one run, as a JSON string."""
+    return json.dumps(emd_settings(CONFIG, wildcards.system, float(wildcards.temperature),
+                                   int(wildcards.replica)))
+
+
+def emd_replica_results(wildcards):
+    return [f"{emd_dir(wildcards.system, wildcards.temperature, r)}/emd.json"
+            for r in range(emd_replicas(CONFIG))]
+
+
+def combined_results(method="nemd"):
+    """Combined records of one method ("nemd" or "emd") for every system and temperature."""
+    if method == "emd" and not emd_replicas(CONFIG):
+        return []
     return [
-        f"{RESULTS}/{system}/T{temperature_label(t)}K/nemd/combined.json"
+        f"{RESULTS}/{system}/T{temperature_label(t)}K/{method}/combined.json"
         for system in system_names(CONFIG)
         for t in system_temperatures(CONFIG, system)
     ]
@@ -87,10 +108,15 @@ def combined_results():
 def all_targets():
     """Every output of a study: the summary table and the figures."""
     runs = [
-        f"{run_dir(system, temperature_label(t), r)}/profile.png"
+        f"{RESULTS}/{system}/T{temperature_label(t)}K/{method}/rep{r}/{figure}"
         for system in system_names(CONFIG)
         for t in system_temperatures(CONFIG, system)
-        for r in range(CONFIG["replicas"])
+        for method, figure, n in (("nemd", "profile.png", CONFIG["replicas"]),
+                                  ("emd", "emd.png", emd_replicas(CONFIG)))
+        for r in range(n)
     ]
-    mismatch = [f"{RESULTS}/{system}/mismatch/R_K_models.png" for system in system_names(CONFIG)]
-    return [f"{RESULTS}/summary.csv", f"{RESULTS}/figures/R_K_vs_T.png", *runs, *mismatch]
+    per_system = [f"{RESULTS}/{system}/mismatch/R_K_models.png" for system in system_names(CONFIG)]
+    if emd_replicas(CONFIG):
+        per_system += [f"{RESULTS}/figures/{system}_nemd_vs_emd.png"
+                       for system in system_names(CONFIG)]
+    return [f"{RESULTS}/summary.csv", f"{RESULTS}/figures/R_K_vs_T.png", *runs, *per_system]

@@ -1,42 +1,5 @@
 # Equilibrium MD (Green-Kubo): periodic A/B cell, NVT then NVE, side energies and temperatures.
-# Needs the `emd:` config block (workflow/schemas/config.schema.yaml) and
-# `include: "workflow/rules/emd.smk"` in the Snakefile after nemd.smk.
-from workflow.config import run_seeds as _run_seeds  # noqa: E402
-
-_EMD_RUN_KEYS = ("equilibration_ps", "production_ps", "sample_every_fs", "restart_every_ps",
-                 "langevin_damping_ps", "minimize")
-_EMD_ANALYSIS_KEYS = ("estimator", "fit_start_ps", "n_blocks", "window_taus_dT",
-                      "window_taus_flux")
-
-
-def emd_dir(system, temperature, replica):
-    return f"{RESULTS}/{system}/T{temperature}K/emd/rep{replica}"
-
-
-def emd_run_settings(wildcards):
-    """The EMD driver's settings for one run, as a JSON string (seeds independent of NEMD)."""
-    nemd = nemd_settings(CONFIG, wildcards.system, float(wildcards.temperature),
-                         int(wildcards.replica))
-    emd = CONFIG["emd"]
-    seeds = _run_seeds(CONFIG["seed"], f"{wildcards.system}/emd", float(wildcards.temperature),
-                       int(wildcards.replica))
-    return json.dumps({
-        "potential": nemd["potential"], "specorder": nemd["specorder"],
-        "temperature_K": nemd["temperature_K"], "replica": nemd["replica"],
-        "timestep_fs": emd.get("timestep_fs") or nemd["timestep_fs"],
-        "seeds": {"velocity": seeds["velocity"], "equilibration": seeds["equilibration"]},
-        **{k: emd[k] for k in _EMD_RUN_KEYS if k in emd},
-    })
-
-
-def emd_replica_results(wildcards):
-    return [f"{emd_dir(wildcards.system, wildcards.temperature, r)}/emd.json"
-            for r in range(CONFIG["emd"].get("replicas") or CONFIG["replicas"])]
-
-
-def emd_combined_results():
-    return [f"{RESULTS}/{system}/T{temperature_label(t)}K/emd/combined.json"
-            for system in system_names(CONFIG) for t in system_temperatures(CONFIG, system)]
+# Active when the config has an `emd:` block (workflow/schemas/config.schema.yaml).
 
 
 rule emd_run:
@@ -81,8 +44,7 @@ rule analyse_emd_run:
         f"{RESULTS}/logs/{{system}}/T{{temperature}}K/analyse_emd_rep{{replica}}.log",
     params:
         python=PYTHON,
-        analysis=lambda wildcards: json.dumps(
-            {k: CONFIG["emd"][k] for k in _EMD_ANALYSIS_KEYS if k in CONFIG["emd"]}),
+        analysis=lambda wildcards: json.dumps(emd_analysis_settings(CONFIG)),
     message:
         "Green-Kubo analysis of {wildcards.system} at {wildcards.temperature} K, "
         "replica {wildcards.replica}"
@@ -109,3 +71,31 @@ rule combine_emd:
     shell:
         "{params.python} -m workflow.combine --method green-kubo --system {params.system} "
         "--temperature {wildcards.temperature} --out {output} {input} > {log} 2>&1"
+
+
+rule compare_methods:
+    input:
+        nemd=lambda wildcards: [
+            f"{RESULTS}/{wildcards.system}/T{temperature_label(t)}K/nemd/combined.json"
+            for t in system_temperatures(CONFIG, wildcards.system)
+        ],
+        emd=lambda wildcards: [
+            f"{RESULTS}/{wildcards.system}/T{temperature_label(t)}K/emd/combined.json"
+            for t in system_temperatures(CONFIG, wildcards.system)
+        ],
+        models=f"{RESULTS}/{{system}}/mismatch/R_K_models.csv",
+    output:
+        figure=f"{RESULTS}/figures/{{system}}_nemd_vs_emd.png",
+        table=f"{RESULTS}/figures/{{system}}_nemd_vs_emd.csv",
+    conda:
+        CONDA_ENV
+    log:
+        f"{RESULTS}/logs/{{system}}/compare_methods.log",
+    params:
+        python=PYTHON,
+    message:
+        "NEMD against EMD for {wildcards.system}, with the Simons/Zeng-Chen ratio"
+    shell:
+        "{params.python} -m workflow.compare_methods --system {wildcards.system} "
+        "--nemd {input.nemd} --emd {input.emd} --models {input.models} "
+        "--out-figure {output.figure} --out-csv {output.table} > {log} 2>&1"

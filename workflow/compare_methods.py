@@ -1,0 +1,188 @@
+"""Entry point: NEMD against equilibrium (Green-Kubo) MD for one system, with the EET ratio.
+
+NEMD and EMD need not agree.  NEMD's jump is taken between local temperatures extrapolated
+to the interface, the equivalent-equilibrium temperatures of the phonons on each side,
+while the equilibrium fluctuations relate the power to the temperatures of the emitted
+phonons.  For a gray interface with transmissions α₁₂, α₂₁ the two conductances differ by
+the Simons / Zeng & Chen factor (Simons, J. Phys. C 7, 4048 (1974); Zeng & Chen, J. Appl.
+Phys. 89, 2826 (2001), eqs. 12-13)::
+
+    G_NEMD / G_EMD = 1 / (1 − (α₁₂ + α₂₁)/2)  (gray),   1/G_corr = 1/G₁₂ − (1/G₁ + 1/G₂)/2.
+
+The ratio measured here, with its 95 % interval, is set beside the ratio that correction
+predicts from the system's own mismatch models (:mod:`workflow.mismatch`, classical
+statistics, since MD is classical): G(EET-corrected) / G(uncorrected) for the AMM and
+the DMM.
+
+Outputs: ``figures/<system>_nemd_vs_emd.png`` (R_K(T) by both methods; the ratio with
+its interval and the predictions) and the same numbers in a CSV beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from analysis.blocking import t_interval
+from workflow.atomic_io import atomic_path
+
+COLUMNS = ["system", "temperature_K", "G_nemd_MW_m2K", "G_nemd_ci95_low_MW_m2K",
+           "G_nemd_ci95_high_MW_m2K", "G_emd_MW_m2K", "G_emd_ci95_low_MW_m2K",
+           "G_emd_ci95_high_MW_m2K", "ratio_nemd_over_emd", "ratio_ci95_low", "ratio_ci95_high",
+           "predicted_ratio_amm", "predicted_ratio_dmm", "prediction_form"]
+
+
+def conductance_ratio(nemd: dict, emd: dict) -> dict:
+    """G_NEMD / G_EMD with a 95 % interval (independent estimates; delta method on logs).
+
+    The standard error of ln(ratio) is √((s₁/G₁)² + (s₂/G₂)²); the interval uses Student's
+    t with the smaller of the two records' ``ci_dof`` (conservative).
+
+    Parameters
+    ----------
+    nemd, emd : dict
+        Combined records with ``G_MW_m2K``, ``G_se_MW_m2K`` and ``ci_dof``.
+
+    Returns
+    -------
+    dict
+        ``ratio``, ``ci95_low``, ``ci95_high`` (dimensionless; NaN if a G is not positive).
+    """
+    g1, g2 = float(nemd["G_MW_m2K"]), float(emd["G_MW_m2K"])
+    if not (g1 > 0 and g2 > 0):
+        return {"ratio": math.nan, "ci95_low": math.nan, "ci95_high": math.nan}
+    se_log = math.hypot(float(nemd["G_se_MW_m2K"]) / g1, float(emd["G_se_MW_m2K"]) / g2)
+    dof = min(float(nemd.get("ci_dof") or np.inf), float(emd.get("ci_dof") or np.inf))
+    low, high = t_interval(math.log(g1 / g2), se_log, dof)
+    return {"ratio": g1 / g2, "ci95_low": math.exp(float(low)), "ci95_high": math.exp(float(high))}
+
+
+def predicted_ratios(model_rows: list[dict]) -> dict:
+    """EET-corrected over uncorrected classical G per model, from the mismatch CSV rows.
+
+    Full-dispersion rows are used where the model has them, else Debye.  Classical model
+    conductances do not depend on T, so there is one ratio per model.
+
+    Returns
+    -------
+    dict
+        ``amm`` and ``dmm`` ratios (NaN when missing or infinite) and ``form``, e.g.
+        ``"amm: debye, dmm: full"``.
+    """
+    rows = [r for r in model_rows if r.get("source") == "model"
+            and r.get("statistics") == "classical"]
+    out, forms = {}, []
+    for model in ("amm", "dmm"):
+        mine = [r for r in rows if r["model"] == model]
+        form = "full" if any(r["form"] == "full" for r in mine) else "debye"
+        sel = {str(r["eet_correction"]): float(r["G_MW_m2K"]) for r in mine if r["form"] == form}
+        ratio = sel["True"] / sel["False"] if {"True", "False"} <= set(sel) else math.nan
+        out[model] = ratio if math.isfinite(ratio) and sel["False"] > 0 else math.nan
+        forms.append(f"{model}: {form}")
+    out["form"] = ", ".join(forms)
+    return out
+
+
+def comparison_rows(system: str, nemd: list[dict], emd: list[dict],
+                    model_rows: list[dict]) -> list[dict]:
+    """One row per temperature present in both methods."""
+    predicted = predicted_ratios(model_rows)
+    by_t = {float(r["temperature_K"]): r for r in emd}
+    rows = []
+    for n in sorted(nemd, key=lambda r: float(r["temperature_K"])):
+        t = float(n["temperature_K"])
+        if t not in by_t:
+            continue
+        e = by_t[t]
+        ratio = conductance_ratio(n, e)
+        rows.append({
+            "system": system, "temperature_K": t,
+            **{f"G_nemd{s}_MW_m2K": n[f"G{s}_MW_m2K"] for s in ("", "_ci95_low", "_ci95_high")},
+            **{f"G_emd{s}_MW_m2K": e[f"G{s}_MW_m2K"] for s in ("", "_ci95_low", "_ci95_high")},
+            "ratio_nemd_over_emd": ratio["ratio"], "ratio_ci95_low": ratio["ci95_low"],
+            "ratio_ci95_high": ratio["ci95_high"], "predicted_ratio_amm": predicted["amm"],
+            "predicted_ratio_dmm": predicted["dmm"], "prediction_form": predicted["form"]})
+    return rows
+
+
+def _write_csv(rows: list[dict], path: Path) -> None:
+    with atomic_path(path) as tmp, open(tmp, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def plot_comparison(rows: list[dict], nemd: list[dict], emd: list[dict], path: Path,
+                    system: str) -> None:
+    """Left: R_K(T) by NEMD and EMD with 95 % CIs; right: G_NEMD/G_EMD and the predictions."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(10, 4), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax1, ax2 = fig.subplots(1, 2)
+    for records, label, marker, shift in ((nemd, "NEMD", "o", -0.01), (emd, "EMD (Green-Kubo)",
+                                                                        "s", 0.01)):
+        recs = sorted(records, key=lambda r: float(r["temperature_K"]))
+        t = np.array([float(r["temperature_K"]) for r in recs])
+        r_k = np.array([r["R_K_m2K_W"] for r in recs], dtype=float) * 1e9
+        low = np.array([r["R_K_ci95_low_m2K_W"] for r in recs], dtype=float) * 1e9
+        high = np.array([r["R_K_ci95_high_m2K_W"] for r in recs], dtype=float) * 1e9
+        high = np.where(np.isfinite(high), high, 2 * np.nanmax(np.r_[r_k, 0.0]))
+        ax1.errorbar(t * (1 + shift), r_k, yerr=[r_k - low, high - r_k], fmt=marker, capsize=3,
+                     label=label)
+    ax1.set(xlabel="Temperature T (K)", ylabel=r"$R_K$ ($10^{-9}$ m$^2$K/W)",
+            title=f"{system}: NEMD and EMD, 95 % CI")
+    ax1.legend(fontsize="small")
+    if rows:
+        t = np.array([r["temperature_K"] for r in rows])
+        ratio = np.array([r["ratio_nemd_over_emd"] for r in rows])
+        err = [ratio - np.array([r["ratio_ci95_low"] for r in rows]),
+               np.array([r["ratio_ci95_high"] for r in rows]) - ratio]
+        ax2.errorbar(t, ratio, yerr=err, fmt="o", capsize=3, color="k", label="measured")
+        for key, style in (("predicted_ratio_amm", "--"), ("predicted_ratio_dmm", ":")):
+            value = rows[0][key]
+            if math.isfinite(value):
+                ax2.axhline(value, ls=style, color="C3" if "amm" in key else "C2",
+                            label=f"EET correction, {key[-3:].upper()} "
+                                  f"({rows[0]['prediction_form']}): {value:.2f}")
+        ax2.axhline(1.0, color="0.6", lw=0.8)
+    ax2.set(xlabel="Temperature T (K)", ylabel=r"$G_{NEMD}/G_{EMD}$ (dimensionless)",
+            title="Ratio and the Simons / Zeng-Chen prediction")
+    ax2.legend(fontsize="small")
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=150)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--system", required=True)
+    parser.add_argument("--nemd", nargs="+", required=True, type=Path)
+    parser.add_argument("--emd", nargs="+", required=True, type=Path)
+    parser.add_argument("--models", required=True, type=Path, help="mismatch R_K_models.csv")
+    parser.add_argument("--out-figure", required=True, type=Path)
+    parser.add_argument("--out-csv", required=True, type=Path)
+    args = parser.parse_args(argv)
+    nemd = [json.loads(p.read_text()) for p in args.nemd]
+    emd = [json.loads(p.read_text()) for p in args.emd]
+    with open(args.models, newline="") as handle:
+        model_rows = list(csv.DictReader(handle))
+    rows = comparison_rows(args.system, nemd, emd, model_rows)
+    _write_csv(rows, args.out_csv)
+    plot_comparison(rows, nemd, emd, args.out_figure, args.system)
+    for r in rows:
+        print(f"{args.system} {r['temperature_K']:g} K: G_NEMD/G_EMD = "
+              f"{r['ratio_nemd_over_emd']:.3g} [{r['ratio_ci95_low']:.3g}, "
+              f"{r['ratio_ci95_high']:.3g}]; EET prediction AMM {r['predicted_ratio_amm']:.3g}, "
+              f"DMM {r['predicted_ratio_dmm']:.3g}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""Checkpoint state of one MD run folder: resume a killed run, never a different one.
+
+The MD drivers (:mod:`workflow.nemd`, :mod:`workflow.emd`) write two toggling LAMMPS
+restart files.  Started again in the same folder, a driver resumes from the newest readable
+one as a new *segment* (own sample files, ``segment.<k>.json``), and the segments are
+stitched afterwards.  A folder can also hold the state of an *earlier, different* run:
+Snakemake re-runs a job when its settings or input structure change, but it only deletes
+the declared outputs, not the checkpoints.  Resuming those would splice the new study onto
+the old one.  So each folder records the fingerprint of what it is running (settings and
+the structure file's SHA-256) in ``run_inputs.json``; when it differs from the current one,
+the old state is removed and the run starts afresh.
+
+Parallel use: every function taking ``comm`` is collective (all ranks call it); rank 0
+touches the files and broadcasts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from workflow.atomic_io import write_json
+from workflow.lammps_runtime import new_lammps
+
+__all__ = ["RESTART_NAMES", "RunState", "prepare_run", "production_segments", "read_time_file",
+           "run_fingerprint"]
+
+RESTART_NAMES = ("restart.a", "restart.b")
+FINGERPRINT_FILE = "run_inputs.json"
+#: Files a run leaves in its folder (removed when the folder is reused for another run).
+STATE_PATTERNS = ("restart.*", "segment.*.json", "*.dat", "log.*.lammps", "geometry.json",
+                  "switch.json", "raw.npz", "run.json")
+
+
+@dataclass(frozen=True)
+class RunState:
+    """Where a run (re)starts: the restart file (None = fresh), its step, the segment index."""
+
+    restart: Path | None
+    start_step: int
+    segment: int
+
+    @property
+    def seed_shift(self) -> int:
+        """Added to thermostat seeds so that a resumed segment does not replay the noise."""
+        return 7919 * self.segment
+
+
+def run_fingerprint(settings: dict, structure: Path) -> dict:
+    """What identifies a run: its settings and the SHA-256 of its input structure file."""
+    digest = hashlib.sha256(Path(structure).read_bytes()).hexdigest()
+    return json.loads(json.dumps({"settings": settings, "structure_sha256": digest},
+                                 sort_keys=True))
+
+
+def _clear_stale_state(outdir: Path, fingerprint: dict) -> list[str]:
+    path = outdir / FINGERPRINT_FILE
+    stored = json.loads(path.read_text()) if path.exists() else None
+    if stored == fingerprint:
+        return []
+    removed = []
+    has_state = any(any(outdir.glob(p)) for p in STATE_PATTERNS)
+    if has_state:
+        for pattern in STATE_PATTERNS:
+            for stale in outdir.glob(pattern):
+                stale.unlink()
+                removed.append(stale.name)
+    write_json(path, fingerprint)
+    return sorted(removed)
+
+
+def _newest_restart(outdir: Path, comm) -> tuple[Path | None, int]:
+    """The readable restart file with the largest time step (``None, 0`` if none)."""
+    best, best_step = None, 0
+    for name in RESTART_NAMES:
+        path = outdir / name
+        if not path.is_file():
+            continue
+        probe = new_lammps(comm=comm)
+        try:
+            probe.command(f"read_restart {path}")
+            step = int(probe.extract_global("ntimestep"))
+        except Exception:  # noqa: BLE001 - a restart file cut short by a kill cannot be read
+            step = -1
+        finally:
+            probe.close()
+        if step > best_step:
+            best, best_step = path, step
+    return best, best_step
+
+
+def prepare_run(outdir: Path, fingerprint: dict, comm) -> RunState:
+    """Make ``outdir`` hold only this run's state; return where to (re)start (collective).
+
+    Parameters
+    ----------
+    outdir : Path
+        The run folder (created if missing).
+    fingerprint : dict
+        :func:`run_fingerprint` of this run.
+    comm : mpi4py communicator or None
+    """
+    rank = comm.Get_rank() if comm is not None else 0
+    if rank == 0:
+        outdir.mkdir(parents=True, exist_ok=True)
+        removed = _clear_stale_state(outdir, fingerprint)
+        if removed:
+            print(f"{outdir}: settings or structure changed since the checkpoint was written; "
+                  f"removed the old run's state ({', '.join(removed)}) and starting afresh",
+                  file=sys.stderr)
+    if comm is not None:
+        comm.Barrier()
+    restart, start_step = _newest_restart(outdir, comm)
+    segment = len(list(outdir.glob("segment.*.json")))
+    if comm is not None:
+        segment = comm.bcast(segment, root=0)
+    state = RunState(restart, start_step, segment)
+    if rank == 0:
+        write_json(outdir / f"segment.{segment}.json",
+                   {"segment": segment, "start_step": start_step,
+                    "resumed_from": str(restart) if restart else None,
+                    "seed_shift": state.seed_shift})
+    return state
+
+
+def production_segments(outdir: Path, equilibration_steps: int) -> list[tuple[int, int, float]]:
+    """(segment, first step kept (exclusive), last step kept) for stitching the samples.
+
+    Segment k started from a restart at step s_k; the samples segment k−1 wrote after s_k
+    were lost with the kill (segment k re-computes them), so segment k−1 keeps
+    (max(s_{k−1}, equilibration), s_k] and the last segment keeps everything after its start.
+    """
+    starts = {}
+    for path in sorted(outdir.glob("segment.*.json")):
+        meta = json.loads(path.read_text())
+        starts[meta["segment"]] = max(meta["start_step"], equilibration_steps)
+    order = sorted(starts)
+    return [(seg, starts[seg], starts[order[i + 1]] if i + 1 < len(order) else np.inf)
+            for i, seg in enumerate(order)]
+
+
+def read_time_file(path: Path) -> np.ndarray:
+    """Parse a ``fix ave/time`` file into an array (rows: step, values...); a cut line is dropped."""
+    rows = []
+    for line in Path(path).read_text().splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        try:
+            rows.append([float(x) for x in line.split()])
+        except ValueError:
+            break
+    width = max((len(r) for r in rows), default=0)
+    return np.array([r for r in rows if len(r) == width])
