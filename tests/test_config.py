@@ -209,3 +209,45 @@ def test_mpi_ranks_follow_threads_and_never_exceed_cores(cores, set_threads, tmp
         assert set(_mpirun_ranks(output, "workflow.relax")) == {1}
     # the launcher is the mpirun beside Snakemake's interpreter (the venv's)
     assert f"{Path(SNAKEMAKE[0]).parent / 'mpirun'} -n" in output
+
+
+def _gb_config(**system) -> dict:
+    raw = default_raw()
+    raw["systems"] = {"GB": {"type": "grain_boundary", "element": "Si", "sigma": 5,
+                             "plane": [3, 1, 0], "length_a_A": 40.0, "length_b_A": 40.0,
+                             **system}}
+    return raw
+
+
+def test_grain_boundary_entry_as_in_the_issue_gets_its_defaults():
+    """`{type: grain_boundary, element: Si, sigma: 5, plane: [3,1,0]}` is a complete entry."""
+    config = validate_config(_gb_config())
+    check_config(config)
+    gb = config["systems"]["GB"]
+    assert gb["lattice"] == "diamond" and gb["potential"] == "sw_si" and gb["kind"] == "tilt"
+    assert gb["side_a"] == gb["side_b"] == {"element": "Si", "lattice": "diamond",
+                                            "mass_amu": None}
+    settings = nemd_settings(config, "GB", 300.0, 0)
+    assert settings["specorder"] == ["Si", "Si"]
+    twist = validate_config(_gb_config(sigma=13, plane=[0, 0, 1], element="Cu"))
+    check_config(twist)
+    assert twist["systems"]["GB"]["kind"] == "twist"
+    assert twist["systems"]["GB"]["potential"] == "eam_cu_mishin"
+
+
+@pytest.mark.parametrize(("system", "expected"), [
+    ({"sigma": 13}, "systems.GB.sigma"),             # (310) is a Σ5 plane
+    ({"plane": [1, 1, 1]}, "systems.GB.plane"),      # not a [001] boundary
+    ({"element": "Au"}, "systems.GB"),               # no potential models gold
+])
+def test_bad_grain_boundary_fields_are_named(system, expected):
+    with pytest.raises(ConfigError) as info:
+        check_config(validate_config(_gb_config(**system)))
+    assert expected in str(info.value)
+
+
+def test_grain_boundary_without_sigma_is_a_schema_error():
+    raw = _gb_config()
+    del raw["systems"]["GB"]["sigma"]
+    with pytest.raises(ConfigError, match="sigma"):
+        validate_config(raw)

@@ -126,3 +126,35 @@ def test_si_cu_meam_interface():
     assert abs(info["strain_a"]) < 1e-3 and abs(info["strain_b"]) < 1e-3
     assert 1.0 < info["separation_A"] < 3.5
     assert info["min_distance_A"] > 0.6 * 5.431 * np.sqrt(3) / 4
+
+
+def test_two_types_of_one_element_give_the_same_energy(tmp_path):
+    """Grains of a bicrystal are two LAMMPS types of one element (specorder [Cu, Cu]):
+    the explicit-type data file must give exactly the single-type energy."""
+    import numpy as np
+    from ase.build import bulk
+
+    from potentials import get_potential, pair_commands
+    from structures.io import write_lammps_data
+    from structures.lammps_energy import potential_energy
+    from workflow.lammps_runtime import new_lammps
+
+    atoms = bulk("Cu", "fcc", a=3.615, cubic=True).repeat((3, 3, 3))
+    reference = potential_energy(atoms, potential="eam_cu_mishin", specorder=["Cu"])
+    atoms.arrays["lammps_type"] = np.where(atoms.positions[:, 2] > 5.0, 2, 1)
+    data = write_lammps_data(tmp_path / "typed.data", atoms, ["Cu", "Cu"])
+    lmp = new_lammps()
+    try:
+        lmp.commands_list(["units metal", "atom_style atomic", "boundary p p p",
+                           f"read_data {data}",
+                           *pair_commands(get_potential("eam_cu_mishin"), ["Cu", "Cu"]),
+                           "run 0 post no"])
+        assert float(lmp.get_thermo("pe")) == pytest.approx(reference, abs=1e-9)
+        lmp.command("group two type 2")
+        lmp.command("variable n equal count(two)")
+        assert int(lmp.extract_variable("n")) == int(np.sum(atoms.arrays["lammps_type"] == 2)) > 0
+    finally:
+        lmp.close()
+    atoms.arrays["lammps_type"][0] = 3
+    with pytest.raises(ValueError, match="lammps_type"):
+        write_lammps_data(tmp_path / "bad.data", atoms, ["Cu", "Cu"])

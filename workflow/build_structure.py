@@ -13,14 +13,71 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from potentials import get_potential, provenance
 from structures import build_bonded_interface, write_lammps_data
 from workflow.atomic_io import write_json
 from workflow.provenance import provenance_record
 
 
+def grain_boundary_stack(system: dict) -> tuple:
+    """The relaxed periodic CSL bicrystal as a two-type stack the MD rules can run.
+
+    Grain 1 (LAMMPS type 1, "side A") fills the lower half of the cell, grain 2 (type 2)
+    the upper half; the boundary at mid-height is the one NEMD measures.  The second
+    boundary lies at the periodic seam: NEMD cuts it (z becomes non-periodic, the ends are
+    frozen), EMD closes the cell again with the gap it had (``periodic_gap_A``).
+    """
+    from structures.grain_boundary import boundary_planes_A, build_grain_boundary
+
+    atoms, gb = build_grain_boundary(
+        system["element"], system["lattice"], system["potential"], int(system["sigma"]),
+        system["kind"], system["plane"],
+        min_grain_thickness_A=max(system["length_a_A"], system["length_b_A"]),
+        min_lateral_A=system.get("min_lateral_A", 0.0),
+        n_translations=(system["translations_per_edge"],) * 2,
+        overlap_fractions=tuple(system["overlap_fractions"]))
+    grain = atoms.arrays["grain"]
+    atoms.arrays["lammps_type"] = grain.astype(int)
+    length_z = float(atoms.cell[2, 2])
+    # put the seam boundary at z = 0: grain 1 below, grain 2 above, both contiguous
+    for seam in boundary_planes_A(atoms):
+        shifted = (atoms.positions[:, 2] - seam) % length_z
+        if shifted[grain == 1].max() < shifted[grain == 2].min():
+            break
+    else:
+        raise RuntimeError("the relaxed grains do not stack along z: cannot cut the bicrystal")
+    positions = atoms.positions.copy()
+    positions[:, 2] = shifted
+    atoms.positions = positions
+    z = shifted
+    element = system["element"]
+    info = {f"gb_{k}": v for k, v in gb.items()}
+    info.update(
+        potential=gb["potential"], specorder=[element, element], type="grain_boundary",
+        element_a=element, element_b=element, lattice_a=system["lattice"],
+        lattice_b=system["lattice"], n_atoms=len(atoms), n_atoms_a=int(np.sum(grain == 1)),
+        n_atoms_b=int(np.sum(grain == 2)), area_A2=gb["area_A2"],
+        lateral_A=[float(atoms.cell[0, 0]), float(atoms.cell[1, 1])],
+        cell_A=[float(v) for v in atoms.cell.lengths()],
+        z_interface_A=float(0.5 * (z[grain == 1].max() + z[grain == 2].min())),
+        periodic_gap_A=float(length_z - (z.max() - z.min())),
+        separation_A=float(length_z - (z.max() - z.min())),
+        gb_energy_J_m2=gb["gb_energy_J_m2"])
+    return atoms, info
+
+
 def build(system: dict, out_data: Path, out_info: Path) -> dict:
     """Build the interface described by a config ``system`` entry and write it."""
+    if system.get("type") == "grain_boundary":
+        atoms, info = grain_boundary_stack(system)
+        write_lammps_data(out_data, atoms, info["specorder"])
+        record = dict(info)
+        record["provenance"] = provenance_record(
+            system=system, potential=provenance(get_potential(info["potential"])))
+        write_json(out_info, record)
+        return record
     atoms, info = build_bonded_interface(
         side_a=system["side_a"],
         side_b=system["side_b"],
@@ -47,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out-info", required=True, type=Path)
     args = parser.parse_args(argv)
     record = build(json.loads(args.system), args.out_data, args.out_info)
-    keys = ("n_atoms", "lattice_constant_a_A", "lattice_constant_b_A", "n_lateral_a", "n_lateral_b",
+    keys = ("n_atoms", "gb_energy_J_m2", "gb_misorientation_deg", "lattice_constant_a_A", "lattice_constant_b_A", "n_lateral_a", "n_lateral_b",
             "strain_a", "strain_b", "separation_A", "area_A2", "z_interface_A")
     print(json.dumps({k: record.get(k) for k in keys}, indent=1))
     return 0

@@ -77,6 +77,8 @@ def predicted_ratios(model_rows: list[dict]) -> dict:
     """
     rows = [r for r in model_rows if r.get("source") == "model"
             and r.get("statistics") == "classical"]
+    if not rows:
+        return {"amm": math.nan, "dmm": math.nan, "form": "none (no mismatch models)"}
     out, forms = {}, []
     for model in ("amm", "dmm"):
         mine = [r for r in rows if r["model"] == model]
@@ -165,14 +167,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--system", required=True)
     parser.add_argument("--nemd", nargs="+", required=True, type=Path)
     parser.add_argument("--emd", nargs="+", required=True, type=Path)
-    parser.add_argument("--models", required=True, type=Path, help="mismatch R_K_models.csv")
+    parser.add_argument("--models", nargs="*", type=Path, default=[],
+                        help="mismatch R_K_models.csv (none for a grain boundary)")
     parser.add_argument("--out-figure", required=True, type=Path)
     parser.add_argument("--out-csv", required=True, type=Path)
     args = parser.parse_args(argv)
     nemd = [json.loads(p.read_text()) for p in args.nemd]
     emd = [json.loads(p.read_text()) for p in args.emd]
-    with open(args.models, newline="") as handle:
-        model_rows = list(csv.DictReader(handle))
+    model_rows = []
+    for path in args.models:
+        with open(path, newline="") as handle:
+            model_rows += list(csv.DictReader(handle))
     rows = comparison_rows(args.system, nemd, emd, model_rows)
     _write_csv(rows, args.out_csv)
     plot_comparison(rows, nemd, emd, args.out_figure, args.system)

@@ -87,7 +87,35 @@ def validate_config(config: dict) -> dict:
                           + "\n(see workflow/schemas/config.schema.yaml for every field)")
     resolved = copy.deepcopy(config)
     _fill_defaults(resolved, schema, schema)
+    for sysconf in resolved["systems"].values():
+        if sysconf["type"] == "grain_boundary":
+            _complete_grain_boundary(sysconf)
     return resolved
+
+
+#: Potentials used for a grain boundary when the config names none.
+GRAIN_BOUNDARY_POTENTIALS = {"Si": "sw_si", "Cu": "eam_cu_mishin", "Ge": "tersoff_sicge"}
+
+
+def _complete_grain_boundary(sysconf: dict) -> None:
+    """Fill a grain-boundary entry's defaults and give it the two sides of a bonded one.
+
+    Both "sides" are the same crystal (grain 1 = side A = LAMMPS type 1, grain 2 = side B =
+    type 2), so every downstream rule treats a grain boundary like a bonded interface.
+    """
+    from ase.data import atomic_numbers, reference_states
+
+    element = sysconf["element"]
+    if "lattice" not in sysconf:
+        state = reference_states[atomic_numbers.get(element, 0)] or {}
+        sysconf["lattice"] = state.get("symmetry")
+    sysconf.setdefault("potential", GRAIN_BOUNDARY_POTENTIALS.get(element))
+    sysconf.setdefault("translations_per_edge", 3)
+    sysconf.setdefault("overlap_fractions", [0.5, 0.7, 0.9])
+    plane = [abs(int(v)) for v in sysconf["plane"]]
+    sysconf["kind"] = "twist" if plane[:2] == [0, 0] else "tilt"
+    side = {"element": element, "lattice": sysconf["lattice"], "mass_amu": None}
+    sysconf["side_a"], sysconf["side_b"] = dict(side), dict(side)
 
 
 def system_names(config: dict) -> list[str]:
@@ -106,10 +134,36 @@ def _merged_nemd(config: dict, system: str) -> dict:
     return merged
 
 
+def _check_grain_boundary(sysconf: dict, field: str) -> list[str]:
+    problems = []
+    if sysconf["lattice"] not in ("fcc", "diamond"):
+        problems.append(f"{field}.lattice: {sysconf['element']} is not fcc or diamond in its "
+                        "ground state; give lattice: fcc or diamond explicitly")
+    if sysconf["potential"] is None:
+        problems.append(f"{field}.potential: no default potential for {sysconf['element']}; "
+                        f"name one from potentials/registry.yaml")
+    h, k, l_ = (abs(int(v)) for v in sysconf["plane"])
+    if not ((l_ == 0 and (h, k) != (0, 0)) or (h, k, l_) == (0, 0, 1)):
+        problems.append(f"{field}.plane: {sysconf['plane']} is neither a [001] tilt plane "
+                        "(h k 0) nor the twist plane (0 0 1)")
+    else:
+        from structures.grain_boundary import csl_misorientation
+
+        try:
+            csl_misorientation(int(sysconf["sigma"]), sysconf["kind"], sysconf["plane"])
+        except ValueError as error:
+            problems.append(f"{field}.sigma: {error}")
+    return problems
+
+
 def _check_system(config: dict, name: str) -> list[str]:
     problems = []
     sysconf = config["systems"][name]
     field = f"systems.{name}"
+    if sysconf["type"] == "grain_boundary":
+        problems += _check_grain_boundary(sysconf, field)
+        if problems:
+            return problems
     try:
         potential = get_potential(sysconf["potential"])
     except PotentialError as error:
@@ -119,7 +173,8 @@ def _check_system(config: dict, name: str) -> list[str]:
         if element not in potential.elements:
             problems.append(f"{field}.{side}.element: '{element}' is not modelled by potential "
                             f"'{potential.name}' (it knows {list(potential.elements)})")
-    if sysconf["side_a"]["element"] == sysconf["side_b"]["element"]:
+    if (sysconf["type"] != "grain_boundary"
+            and sysconf["side_a"]["element"] == sysconf["side_b"]["element"]):
         problems.append(f"{field}.side_b.element: must differ from side_a.element (LAMMPS atom "
                         "types are per element; for an A/B mass benchmark use two labels, e.g. Ar/Kr)")
     nemd = _merged_nemd(config, name)

@@ -122,6 +122,8 @@ def define_sides(lmp) -> None:
 def _separation(settings: EmdSettings, info: dict) -> float:
     if settings.separation_A is not None:
         return float(settings.separation_A)
+    if "periodic_gap_A" in info:  # a grain boundary: the gap of the relaxed periodic bicrystal
+        return float(info["periodic_gap_A"])
     return float(info.get("separation_relaxed_A", info["separation_A"]))
 
 

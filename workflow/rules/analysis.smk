@@ -64,3 +64,31 @@ rule summary:
     shell:
         "{params.python} -m workflow.summarise --study {params.study:q} --out-csv {output.table} "
         "--out-figure {output.figure} {input} > {log} 2>&1"
+
+
+rule grain_boundary_summary:
+    input:
+        structures=lambda wildcards: [
+            f"{RESULTS}/{system}/structure/relaxed.json" for system in grain_boundary_systems()
+        ],
+        combined=lambda wildcards: [
+            path
+            for method in ("nemd", "emd")
+            for path in combined_results(method)
+            if path.split("/")[-4] in grain_boundary_systems()
+        ],
+    output:
+        figure=f"{RESULTS}/figures/grain_boundaries.png",
+        table=f"{RESULTS}/figures/grain_boundaries.csv",
+    conda:
+        CONDA_ENV
+    log:
+        f"{RESULTS}/logs/grain_boundaries.log",
+    params:
+        python=PYTHON,
+    message:
+        "Grain boundaries: R_K against the boundary energy, polycrystal conductivity"
+    shell:
+        "{params.python} -m workflow.grain_boundary_summary --structures {input.structures} "
+        "--combined {input.combined} --out-figure {output.figure} --out-csv {output.table} "
+        "> {log} 2>&1"

@@ -94,6 +94,22 @@ def emd_replica_results(wildcards):
             for r in range(emd_replicas(CONFIG))]
 
 
+def bonded_systems():
+    """Systems with two different crystals (the mismatch models apply to them)."""
+    return [s for s in system_names(CONFIG) if CONFIG["systems"][s]["type"] != "grain_boundary"]
+
+
+def grain_boundary_systems():
+    return [s for s in system_names(CONFIG) if CONFIG["systems"][s]["type"] == "grain_boundary"]
+
+
+def mismatch_table(wildcards):
+    """The system's mismatch-model table, or nothing for a grain boundary (same crystal)."""
+    if CONFIG["systems"][wildcards.system]["type"] == "grain_boundary":
+        return []
+    return [f"{RESULTS}/{wildcards.system}/mismatch/R_K_models.csv"]
+
+
 def combined_results(method="nemd"):
     """Combined records of one method ("nemd" or "emd") for every system and temperature."""
     if method == "emd" and not emd_replicas(CONFIG):
@@ -115,7 +131,9 @@ def all_targets():
                                   ("emd", "emd.png", emd_replicas(CONFIG)))
         for r in range(n)
     ]
-    per_system = [f"{RESULTS}/{system}/mismatch/R_K_models.png" for system in system_names(CONFIG)]
+    per_system = [f"{RESULTS}/{system}/mismatch/R_K_models.png" for system in bonded_systems()]
+    if grain_boundary_systems():
+        per_system.append(f"{RESULTS}/figures/grain_boundaries.png")
     if emd_replicas(CONFIG):
         per_system += [f"{RESULTS}/figures/{system}_nemd_vs_emd.png"
                        for system in system_names(CONFIG)]

@@ -83,7 +83,7 @@ rule compare_methods:
             f"{RESULTS}/{wildcards.system}/T{temperature_label(t)}K/emd/combined.json"
             for t in system_temperatures(CONFIG, wildcards.system)
         ],
-        models=f"{RESULTS}/{{system}}/mismatch/R_K_models.csv",
+        models=mismatch_table,
     output:
         figure=f"{RESULTS}/figures/{{system}}_nemd_vs_emd.png",
         table=f"{RESULTS}/figures/{{system}}_nemd_vs_emd.csv",
