@@ -53,7 +53,7 @@ def grain_boundary_stack(system: dict) -> tuple:
     atoms.positions = positions
     z = shifted
     element = system["element"]
-    info = {f"gb_{k}": v for k, v in gb.items()}
+    info = {(k if k.startswith("gb_") else f"gb_{k}"): v for k, v in gb.items()}
     info.update(
         potential=gb["potential"], specorder=[element, element], type="grain_boundary",
         element_a=element, element_b=element, lattice_a=system["lattice"],
@@ -63,8 +63,7 @@ def grain_boundary_stack(system: dict) -> tuple:
         cell_A=[float(v) for v in atoms.cell.lengths()],
         z_interface_A=float(0.5 * (z[grain == 1].max() + z[grain == 2].min())),
         periodic_gap_A=float(length_z - (z.max() - z.min())),
-        separation_A=float(length_z - (z.max() - z.min())),
-        gb_energy_J_m2=gb["gb_energy_J_m2"])
+        separation_A=float(length_z - (z.max() - z.min())))
     return atoms, info
 
 
