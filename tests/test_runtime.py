@@ -202,3 +202,40 @@ def test_real_driver_error_under_mpirun_exits_nonzero(tmp_path):
     assert time.monotonic() - start < 30
     assert "missing.data" in result.stdout + result.stderr
     assert not (tmp_path / "out" / "raw.npz").exists()
+
+
+def test_recorded_command_stream_replays_in_the_lmp_binary(tmp_path):
+    """KAPITZA_LAMMPS_INPUT records what the drivers send LAMMPS (benchmarks replay it)."""
+    from pathlib import Path
+
+    record = tmp_path / "recorded.in"
+    script = textwrap.dedent(f"""
+        from workflow.lammps_runtime import new_lammps
+        lmp = new_lammps(log_file={str(tmp_path / 'log.lammps')!r})
+        lmp.commands_string('''
+            units lj
+            lattice fcc 0.8442
+            region box block 0 4 0 4 0 4
+            create_box 1 box
+            create_atoms 1 box
+            mass 1 1.0
+            pair_style lj/cut 2.5
+            pair_coeff 1 1 1.0 1.0 2.5
+        ''')
+        lmp.command("velocity all create 1.0 87287")
+        lmp.commands_list(["fix 1 all nve", "run 50"])
+        print(lmp.get_thermo("pe"))
+    """)
+    env = clean_env() | {"KAPITZA_LAMMPS_INPUT": str(record)}
+    done = run([PYTHON, "-c", script], env=env, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    driver_pe = float(done.stdout.split()[-1])
+    text = record.read_text()
+    assert "run 50" in text and "pair_style lj/cut 2.5" in text
+    lmp_exe = Path(PYTHON).parent / "lmp"
+    replay = run([lmp_exe, "-nocite", "-screen", "none", "-log", tmp_path / "replay.log", "-in",
+                  record], env=clean_env(), timeout=120)
+    assert replay.returncode == 0, replay.stderr[-2000:]
+    lines = (tmp_path / "replay.log").read_text().splitlines()
+    step_50 = next(ln for ln in lines if ln.split()[:1] == ["50"])
+    assert float(step_50.split()[2]) == pytest.approx(driver_pe, rel=1e-7)  # 8-digit thermo
