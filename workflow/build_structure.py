@@ -71,27 +71,22 @@ def build(system: dict, out_data: Path, out_info: Path) -> dict:
     """Build the interface described by a config ``system`` entry and write it."""
     if system.get("type") == "grain_boundary":
         atoms, info = grain_boundary_stack(system)
-        write_lammps_data(out_data, atoms, info["specorder"])
-        record = dict(info)
-        record["provenance"] = provenance_record(
-            system=system, potential=provenance(get_potential(info["potential"])))
-        write_json(out_info, record)
-        return record
-    atoms, info = build_bonded_interface(
-        side_a=system["side_a"],
-        side_b=system["side_b"],
-        potential=system["potential"],
-        length_a_A=system["length_a_A"],
-        length_b_A=system["length_b_A"],
-        max_lateral_A=system["max_lateral_A"],
-        max_strain=system["max_strain"],
-        separation_A=system.get("separation_A"),
-        min_lateral_A=system.get("min_lateral_A", 0.0),
-    )
+    else:
+        atoms, info = build_bonded_interface(
+            side_a=system["side_a"],
+            side_b=system["side_b"],
+            potential=system["potential"],
+            length_a_A=system["length_a_A"],
+            length_b_A=system["length_b_A"],
+            max_lateral_A=system["max_lateral_A"],
+            max_strain=system["max_strain"],
+            separation_A=system.get("separation_A"),
+            min_lateral_A=system.get("min_lateral_A", 0.0),
+        )
     write_lammps_data(out_data, atoms, info["specorder"])
     record = dict(info)
     record["provenance"] = provenance_record(
-        system=system, potential=provenance(get_potential(system["potential"])))
+        system=system, potential=provenance(get_potential(info["potential"])))
     write_json(out_info, record)
     return record
 

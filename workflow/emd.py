@@ -39,7 +39,6 @@ Run as ``python -m workflow.emd --structure relaxed.data --info relaxed.json --s
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -57,6 +56,7 @@ from workflow.md_settings import MdSettings
 from workflow.provenance import provenance_record
 from workflow.run_state import (
     RESTART_NAMES,
+    driver_main,
     prepare_run,
     production_segments,
     read_time_file,
@@ -277,15 +277,7 @@ def merge_segments(outdir: Path, settings: EmdSettings) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--structure", required=True, type=Path, help="relaxed LAMMPS data file")
-    parser.add_argument("--info", required=True, type=Path, help="structure JSON (area, gap)")
-    parser.add_argument("--settings", required=True, help="EMD settings as a JSON string")
-    parser.add_argument("--outdir", required=True, type=Path)
-    args = parser.parse_args(argv)
-    settings = EmdSettings(json.loads(args.settings))
-    run_emd(args.structure, json.loads(args.info.read_text()), settings, args.outdir)
-    return 0
+    return driver_main(argv, __doc__.split("\n")[0], EmdSettings, run_emd)
 
 
 if __name__ == "__main__":

@@ -29,21 +29,16 @@ All values are for the static (0 K) lattice.  Units inside: Å, eV, amu (LAMMPS
 
 from __future__ import annotations
 
-import ctypes
 import math
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Self
 
 import numpy as np
 from ase import Atoms
 from scipy import constants
 
 from analysis.phonons import ForceConstants
-from potentials import get_potential, pair_commands
-from structures import conventional_cell, relax_cubic_lattice, write_lammps_data
-from workflow.lammps_runtime import new_lammps
+from structures import conventional_cell, relax_cubic_lattice
+from structures.lammps_energy import LammpsEnergy
 
 __all__ = [
     "BulkCrystal",
@@ -111,7 +106,7 @@ def bulk_crystal(element: str, lattice: str, *, potential: str, specorder: list[
     return BulkCrystal(element, lattice, potential, tuple(order), bulk.lattice_constant_A, mass)
 
 
-class LammpsCrystal:
+class LammpsCrystal(LammpsEnergy):
     """A periodic (triclinic-capable) LAMMPS box holding a supercell, for stresses and forces.
 
     Parameters
@@ -125,24 +120,18 @@ class LammpsCrystal:
 
     Notes
     -----
-    Created through :func:`workflow.lammps_runtime.new_lammps` (serial); use as a context
-    manager.  Positions are in the order of ``atoms`` (LAMMPS id = index + 1).
+    A :class:`structures.lammps_energy.LammpsEnergy` (serial; a context manager; positions
+    in the order of ``atoms``) whose box may be sheared.
     """
 
     def __init__(self, atoms: Atoms, *, potential: str, specorder: list[str]):
-        self.atoms = atoms.copy()
-        self.natoms = len(atoms)
-        self._lmp = new_lammps(comm=None)
-        with tempfile.TemporaryDirectory() as tmp:
-            data = Path(tmp) / "crystal.data"
-            write_lammps_data(data, atoms, list(specorder))
-            self._lmp.commands_list([
-                "units metal", "atom_style atomic", "atom_modify map array sort 0 0.0",
-                "boundary p p p", f"read_data {data}", "change_box all triclinic"])
-        self._lmp.commands_list(pair_commands(get_potential(potential), list(specorder)))
+        periodic = atoms.copy()
+        periodic.pbc = True
+        super().__init__(periodic, potential=potential, specorder=specorder)
+        self.atoms = periodic
         self._lmp.commands_list([
-            "neighbor 1.0 bin", "neigh_modify every 1 delay 0 check yes", "min_style cg",
-            "thermo_style custom step pe pxx pyy pzz pxy pxz pyz"])
+            "change_box all triclinic", "neigh_modify every 1 delay 0 check yes",
+            "min_style cg", "thermo_style custom step pe pxx pyy pzz pxy pxz pyz"])
 
     def set_cell(self, cell_A: np.ndarray, positions_A: np.ndarray) -> None:
         """Set a lower-triangular cell (rows a, b, c in Å) and Cartesian positions (Å)."""
@@ -153,13 +142,6 @@ class LammpsCrystal:
         self._lmp.command(f"change_box all x final 0 {lx!r} y final 0 {ly!r} z final 0 {lz!r} "
                           f"xy final {xy!r} xz final {xz!r} yz final {yz!r} units box")
         self.set_positions(positions_A)
-
-    def set_positions(self, positions_A: np.ndarray) -> None:
-        """Replace all positions (shape ``(natoms, 3)``, Å)."""
-        flat = np.ascontiguousarray(positions_A, dtype=float).ravel()
-        if flat.size != 3 * self.natoms:
-            raise ValueError(f"positions_A has {flat.size // 3} rows, expected {self.natoms}")
-        self._lmp.scatter_atoms("x", 1, 3, (ctypes.c_double * flat.size)(*flat))
 
     def forces_eV_A(self, positions_A: np.ndarray | None = None) -> np.ndarray:
         """Forces (eV/Å, shape ``(natoms, 3)``) after optionally setting positions (Å)."""
@@ -181,18 +163,6 @@ class LammpsCrystal:
                              [p["pxy"], p["pyy"], p["pyz"]],
                              [p["pxz"], p["pyz"], p["pzz"]]])
         return -pressure * GPA_PER_BAR
-
-    def close(self) -> None:
-        """Release the LAMMPS instance."""
-        self._lmp.close()
-
-    def __enter__(self) -> Self:
-        """Enter a ``with`` block."""
-        return self
-
-    def __exit__(self, *exc) -> None:
-        """Close the instance at the end of a ``with`` block."""
-        self.close()
 
 
 @dataclass(frozen=True)

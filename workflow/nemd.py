@@ -26,7 +26,6 @@ Run as ``python -m workflow.nemd --structure relaxed.data --info relaxed.json --
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -44,6 +43,7 @@ from workflow.md_settings import MdSettings
 from workflow.provenance import provenance_record
 from workflow.run_state import (
     RESTART_NAMES,
+    driver_main,
     prepare_run,
     production_segments,
     read_time_file,
@@ -356,16 +356,7 @@ def merge_segments(outdir: Path, settings: NemdSettings) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--structure", required=True, type=Path, help="relaxed LAMMPS data file")
-    parser.add_argument("--info", required=True, type=Path, help="structure JSON (interface, area)")
-    parser.add_argument("--settings", required=True, help="NEMD settings as a JSON string")
-    parser.add_argument("--outdir", required=True, type=Path)
-    args = parser.parse_args(argv)
-    settings = NemdSettings(json.loads(args.settings))
-    info = json.loads(args.info.read_text())
-    run_nemd(args.structure, info, settings, args.outdir)
-    return 0
+    return driver_main(argv, __doc__.split("\n")[0], NemdSettings, run_nemd)
 
 
 if __name__ == "__main__":

@@ -16,9 +16,11 @@ touches the files and broadcasts.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,8 +29,8 @@ import numpy as np
 from workflow.atomic_io import write_json
 from workflow.lammps_runtime import new_lammps
 
-__all__ = ["RESTART_NAMES", "RunState", "prepare_run", "production_segments", "read_time_file",
-           "run_fingerprint"]
+__all__ = ["RESTART_NAMES", "RunState", "driver_main", "prepare_run", "production_segments",
+           "read_time_file", "run_fingerprint"]
 
 RESTART_NAMES = ("restart.a", "restart.b")
 FINGERPRINT_FILE = "run_inputs.json"
@@ -156,3 +158,20 @@ def read_time_file(path: Path) -> np.ndarray:
             break
     width = max((len(r) for r in rows), default=0)
     return np.array([r for r in rows if len(r) == width])
+
+
+def driver_main(argv: list[str] | None, description: str, settings_class: type,
+                run: Callable) -> int:
+    """Command line shared by the MD drivers: ``--structure --info --settings --outdir``.
+
+    Calls ``run(structure, info, settings_class(settings), outdir)``.
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--structure", required=True, type=Path, help="relaxed LAMMPS data file")
+    parser.add_argument("--info", required=True, type=Path, help="structure JSON (relaxed.json)")
+    parser.add_argument("--settings", required=True, help="run settings as a JSON string")
+    parser.add_argument("--outdir", required=True, type=Path)
+    args = parser.parse_args(argv)
+    run(args.structure, json.loads(args.info.read_text()),
+        settings_class(json.loads(args.settings)), args.outdir)
+    return 0
