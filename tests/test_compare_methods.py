@@ -1,0 +1,70 @@
+"""NEMD-vs-EMD ratio and its EET prediction; the grain-boundary table (pure functions)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from workflow.compare_methods import comparison_rows, conductance_ratio, predicted_ratios
+from workflow.grain_boundary_summary import boundary_rows
+
+
+def record(g, se, dof=4, t=300.0, method="nemd", system="S", **extra):
+    return {"G_MW_m2K": g, "G_se_MW_m2K": se, "ci_dof": dof, "temperature_K": t,
+            "method": method, "system": system, "R_K_m2K_W": 1e-6 / g,
+            "G_ci95_low_MW_m2K": g - 2 * se, "G_ci95_high_MW_m2K": g + 2 * se,
+            "R_K_ci95_low_m2K_W": 1e-6 / (g + 2 * se), "R_K_ci95_high_m2K_W": 1e-6 / (g - 2 * se),
+            **extra}
+
+
+def test_ratio_interval_covers_the_truth_about_95_percent():
+    """Two independent normal estimates of G with known SEs: the log-delta interval of the
+    ratio covers the true ratio in ~95 % of trials (large dof)."""
+    rng = np.random.default_rng(11)
+    truth_1, truth_2, se_1, se_2 = 60.0, 40.0, 3.0, 2.5
+    hits = 0
+    for _ in range(2000):
+        g1, g2 = rng.normal(truth_1, se_1), rng.normal(truth_2, se_2)
+        r = conductance_ratio(record(g1, se_1, dof=1000), record(g2, se_2, dof=1000))
+        hits += r["ci95_low"] <= truth_1 / truth_2 <= r["ci95_high"]
+    assert 0.93 <= hits / 2000 <= 0.97
+
+
+def test_ratio_uses_the_smaller_dof_and_rejects_non_positive_g():
+    wide = conductance_ratio(record(60, 3, dof=2), record(40, 2, dof=100))
+    narrow = conductance_ratio(record(60, 3, dof=100), record(40, 2, dof=100))
+    assert wide["ratio"] == narrow["ratio"] == pytest.approx(1.5)
+    assert wide["ci95_high"] > narrow["ci95_high"]
+    assert math.isnan(conductance_ratio(record(60, 3), record(-1, 2))["ratio"])
+
+
+def test_predicted_ratio_from_model_rows():
+    rows = [{"source": "model", "statistics": "classical", "model": m, "form": f,
+             "eet_correction": str(eet), "G_MW_m2K": g}
+            for m, f, eet, g in (("amm", "debye", False, 100.0), ("amm", "debye", True, 125.0),
+                                 ("dmm", "debye", False, 80.0), ("dmm", "debye", True, 90.0),
+                                 ("dmm", "full", False, 50.0), ("dmm", "full", True, 70.0))]
+    rows.append({"source": "model", "statistics": "quantum", "model": "amm", "form": "debye",
+                 "eet_correction": "True", "G_MW_m2K": 1.0})
+    p = predicted_ratios(rows)
+    assert p["amm"] == pytest.approx(1.25) and p["dmm"] == pytest.approx(1.4)  # full preferred
+    assert p["form"] == "amm: debye, dmm: full"
+    assert math.isnan(predicted_ratios([])["amm"])
+    table = comparison_rows("S", [record(60, 3)], [record(40, 2, method="green-kubo")], rows)
+    assert table[0]["ratio_nemd_over_emd"] == pytest.approx(1.5)
+    assert table[0]["predicted_ratio_dmm"] == pytest.approx(1.4)
+
+
+def test_grain_boundary_rows_carry_energy_and_kapitza_length():
+    info = {"element_a": "Si", "gb_sigma": 5, "gb_kind": "tilt", "gb_plane": [3, 1, 0],
+            "gb_misorientation_deg": 36.87, "gb_energy_J_m2": 0.67}
+    rows = boundary_rows({"GB": info}, [record(500.0, 50.0, system="GB", kappa_A_W_mK=20.0),
+                                        record(400.0, 80.0, system="GB", method="green-kubo")])
+    nemd = next(r for r in rows if r["method"] == "nemd")
+    assert nemd["gb_energy_J_m2"] == 0.67 and nemd["plane"] == "3 1 0"
+    # Kapitza length kappa R_K = 20 W/mK x 2e-9 m2K/W = 40 nm
+    assert nemd["kapitza_length_nm"] == pytest.approx(40.0)
+    emd = next(r for r in rows if r["method"] == "green-kubo")
+    assert emd["kappa_bulk_W_mK"] == 20.0  # the NEMD interior conductivity at that T
