@@ -52,12 +52,31 @@ def preload_mpi_library() -> Path | None:
     Returns the path loaded, or ``None`` when no such file exists (LAMMPS may then
     still load if the system provides the library).  Idempotent.
     """
+    _drop_dead_pmi_connection()
     for path in _candidate_mpi_libraries():
         if path.is_file():
             if not _PRELOADED:
                 _PRELOADED.append(ctypes.CDLL(str(path), mode=ctypes.RTLD_GLOBAL))
             return path
     return None
+
+
+def _drop_dead_pmi_connection() -> None:
+    """Forget an inherited PMI connection whose file descriptor is not open here.
+
+    A serial job inside a SLURM allocation with ``MpiDefault=pmi2`` can inherit ``PMI_FD``
+    from a launcher it was not started by (e.g. Snakemake's job step); MPICH then aborts
+    in ``PMI_Init`` with "Bad file descriptor".  Without an open descriptor the process
+    is a singleton, so the PMI variables are removed.
+    """
+    fd = os.environ.get("PMI_FD")
+    if fd is None:
+        return
+    try:
+        os.fstat(int(fd))
+    except (OSError, ValueError):
+        for name in [k for k in os.environ if k.startswith("PMI_")]:
+            del os.environ[name]
 
 
 def _started_under_mpi() -> bool:
