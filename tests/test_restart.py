@@ -172,7 +172,7 @@ def test_a_folder_holding_another_runs_state_starts_afresh(runs, stack, tmp_path
     folder = tmp_path / "rep0"
     shutil.copytree(runs["resumed"], folder)
     changed = {**stack, "settings": stack["settings"] | {"production_ps": 10.0,
-                                                         "restart_every_ps": 5.0}}
+                                                         "delta_T_K": 20.0}}
     again = run(driver(changed, folder), timeout=120)
     assert again.returncode == 0, again.stderr[-3000:]
     assert "starting afresh" in again.stderr
@@ -188,3 +188,30 @@ def test_a_folder_holding_another_runs_state_starts_afresh(runs, stack, tmp_path
     assert same.returncode == 0 and "starting afresh" not in same.stderr
     assert (folder / "segment.1.json").exists()
     assert loop_steps(folder / "log.1.lammps") == 0
+
+
+def test_a_lengthened_run_continues_from_its_checkpoints(runs, stack, tmp_path):
+    """Only the production length changed: the finished run is extended, not redone."""
+    import shutil
+
+    folder = tmp_path / "rep0"
+    shutil.copytree(runs["reference"], folder)
+    s_old = NemdSettings(stack["settings"])
+    longer = {**stack, "settings": stack["settings"] | {"production_ps": 110.0}}
+    s_new = NemdSettings(longer["settings"])
+    again = run(driver(longer, folder), timeout=120)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "starting afresh" not in again.stderr
+    second = json.loads((folder / "segment.1.json").read_text())
+    assert second["start_step"] == s_old.total_steps
+    assert loop_steps(folder / "log.1.lammps") == s_new.total_steps - s_old.total_steps
+    raw, reference = np.load(folder / "raw.npz"), np.load(runs["reference"] / "raw.npz")
+    np.testing.assert_array_equal(raw["step"], np.arange(
+        s_new.equilibration_steps + s_new.sample_steps, s_new.total_steps + 1, s_new.sample_steps))
+    n = reference["step"].size
+    np.testing.assert_allclose(raw["temperature_K"][:n], reference["temperature_K"], rtol=1e-12)
+    # and shortened again below what was run: nothing is run, the series is cut
+    shorter = {**stack, "settings": stack["settings"] | {"production_ps": 50.0}}
+    cut = run(driver(shorter, folder), timeout=120)
+    assert cut.returncode == 0, cut.stderr[-3000:]
+    assert np.load(folder / "raw.npz")["step"].size == 50

@@ -33,6 +33,7 @@ __all__ = [
     "load_config",
     "nemd_settings",
     "run_seeds",
+    "series_system_name",
     "system_names",
     "system_temperatures",
     "validate_config",
@@ -90,7 +91,47 @@ def validate_config(config: dict) -> dict:
     for sysconf in resolved["systems"].values():
         if sysconf["type"] == "grain_boundary":
             _complete_grain_boundary(sysconf)
+    resolved["systems"] = _expand_length_series(resolved["systems"])
     return resolved
+
+
+def series_system_name(name: str, length_A: float) -> str:
+    """Name of the member of ``name``'s size series with sides ``length_A`` long (Å).
+
+    ``f"{name}-L{length_A:g}"``, with a decimal point written ``p`` (``LJ-AB-L40``,
+    ``LJ-AB-L62p5``) so that the name stays a valid system name and wildcard value.
+    """
+    return f"{name}-L{float(length_A):g}".replace(".", "p").replace("+", "")
+
+
+def _expand_length_series(systems: dict) -> dict:
+    """Systems with every ``length_series_A`` expanded into systems of their own.
+
+    Each length L of ``systems.NAME.length_series_A`` adds, right after NAME, a copy of
+    its (defaults-filled) settings with ``length_a_A = length_b_A = L`` and the marker
+    ``series_of: NAME``, named :func:`series_system_name`, so that every rule runs it like
+    any other system.  A length equal to NAME's own (both sides) adds nothing: NAME is
+    that member.  The key is removed from NAME itself, so that adding or changing a series
+    does not change NAME's settings (nor rerun its jobs).
+    """
+    expanded = {}
+    for name, sysconf in systems.items():
+        lengths = sysconf.pop("length_series_A", None) or []
+        expanded[name] = sysconf
+        if lengths and sysconf["type"] == "grain_boundary":
+            raise ConfigError(f"invalid configuration:\n  systems.{name}.length_series_A: size "
+                              "series are for bonded interfaces only; remove it")
+        for length in lengths:
+            if float(length) == sysconf["length_a_A"] == sysconf["length_b_A"]:
+                continue
+            member = series_system_name(name, length)
+            if member in systems and systems[member].get("series_of") != name:
+                raise ConfigError(f"invalid configuration:\n  systems.{name}.length_series_A: "
+                                  f"the series member '{member}' is also a system of the "
+                                  "config; rename that system")
+            expanded[member] = {**copy.deepcopy(sysconf), "length_a_A": float(length),
+                                "length_b_A": float(length), "series_of": name}
+    return expanded
 
 
 #: Potentials used for a grain boundary when the config names none.

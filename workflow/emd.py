@@ -215,7 +215,8 @@ def run_emd(structure: Path, info: dict, settings: EmdSettings, outdir: Path) ->
     n = s.sample_steps
     lmp.command(f"fix samples all ave/time {n} 1 {n} c_e_a[1] c_e_a[2] c_e_b[1] c_e_b[2] "
                 f"c_t_a c_t_b file {outdir / f'samples.{segment}.dat'} format ' %.15g'")
-    lmp.command(f"run {s.total_steps} upto")
+    if start_step < s.total_steps:  # a shortened run resumed past its new end runs nothing
+        lmp.command(f"run {s.total_steps} upto")
     n_atoms = int(lmp.get_natoms())
     lmp.command("variable n_a equal count(side_a)")
     lmp.command("variable n_b equal count(side_b)")
@@ -258,7 +259,7 @@ def merge_segments(outdir: Path, settings: EmdSettings) -> dict:
         if table.size == 0:
             continue
         steps = table[:, 0]
-        rows.append(table[(steps > start) & (steps <= end)])
+        rows.append(table[(steps > start) & (steps <= min(end, settings.total_steps))])
     if not rows:
         raise RuntimeError(f"no production samples found in {outdir}")
     table = np.concatenate(rows)

@@ -246,7 +246,8 @@ def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) 
         thermo_modify temp t_mobile flush yes
     """)
     t0 = time.perf_counter()
-    lmp.command(f"run {s.total_steps} upto")
+    if start_step < s.total_steps:  # a shortened run resumed past its new end runs nothing
+        lmp.command(f"run {s.total_steps} upto")
     lammps_seconds += time.perf_counter() - t0
     n_atoms = int(lmp.get_natoms())
     lmp.close()
@@ -318,7 +319,7 @@ def merge_segments(outdir: Path, settings: NemdSettings) -> dict:
             continue
         z = coords if z is None else z
         e_steps = energy[:, 0].astype(int)
-        keep = (steps > start) & (steps <= end)
+        keep = (steps > start) & (steps <= min(end, settings.total_steps))
         common = np.intersect1d(steps[keep], e_steps)
         sel_p = np.isin(steps, common)
         sel_e = np.isin(e_steps, common)

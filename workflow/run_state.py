@@ -8,7 +8,8 @@ Snakemake re-runs a job when its settings or input structure change, but it only
 the declared outputs, not the checkpoints.  Resuming those would splice the new study onto
 the old one.  So each folder records the fingerprint of what it is running (settings and
 the structure file's SHA-256) in ``run_inputs.json``; when it differs from the current one,
-the old state is removed and the run starts afresh.
+the old state is removed and the run starts afresh.  Only the production length may change
+between starts (``RESUMABLE_KEYS``): lengthening a run continues it from its checkpoints.
 
 Parallel use: every function taking ``comm`` is collective (all ranks call it); rank 0
 touches the files and broadcasts.
@@ -53,10 +54,17 @@ class RunState:
         return 7919 * self.segment
 
 
+#: Settings that do not change the trajectory up to any given step: a run whose production
+#: was lengthened (or shortened) resumes from its checkpoints instead of starting again.
+RESUMABLE_KEYS = ("production_ps",)
+
+
 def run_fingerprint(settings: dict, structure: Path) -> dict:
-    """What identifies a run: its settings and the SHA-256 of its input structure file."""
+    """What identifies a run's trajectory: its settings (but the production length) and the
+    SHA-256 of its input structure file."""
     digest = hashlib.sha256(Path(structure).read_bytes()).hexdigest()
-    return json.loads(json.dumps({"settings": settings, "structure_sha256": digest},
+    kept = {k: v for k, v in settings.items() if k not in RESUMABLE_KEYS}
+    return json.loads(json.dumps({"settings": kept, "structure_sha256": digest},
                                  sort_keys=True))
 
 

@@ -1,0 +1,261 @@
+# Paper: every figure and table of a study, redrawn from the workflow's records, and the
+# study's provenance record.
+#
+#   snakemake paper --cores all [--configfile config/STUDY.yaml]
+#   snakemake --report report.html [--configfile config/STUDY.yaml]
+#
+# Outputs: {RESULTS}/paper/ (each figure as PDF, SVG and PNG with its plotted numbers in a
+# CSV of the same stem; the summary table as CSV and LaTeX) and {RESULTS}/provenance.json.
+# The figure code (workflow/paper.py) reads only the JSON/CSV files written by the other
+# rules, so any figure can be redrawn alone.  File names: workflow/paper_targets.py.
+import shlex
+
+from workflow.paper_series import series_members
+from workflow.paper_targets import (
+    combined_paths,
+    config_file_paths,
+    figure_files,
+    figure_outputs,
+    figure_stems,
+    named_structures,
+    structure_path,
+)
+
+
+report: "../report/workflow.rst"
+
+
+PAPER = f"{RESULTS}/paper"
+PAPER_FIGURES = figure_stems(CONFIG, RESULTS)
+#: {base system: [members]} of every size series (config key length_series_A).
+SIZE_SERIES = series_members(CONFIG)
+PAPER_STEM = {"stem": lambda wildcards, output: output.csv[: -len(".csv")]}
+
+# The default target (rule all, in the Snakefile) also builds the paper, so that
+# `snakemake` draws the figures and `snakemake --report report.html` shows them.
+_study_targets = all_targets
+all_targets = lambda: [*_study_targets(), f"{RESULTS}/provenance.json"]
+
+
+rule paper_profile:
+    input:
+        nemd=replica_results,
+        combined=f"{RESULTS}/{{system}}/T{{temperature}}K/nemd/combined.json",
+    output:
+        **figure_outputs(
+            f"{PAPER}/profiles/{{system}}_T{{temperature}}K",
+            "profile.rst",
+            "Temperature profiles",
+            "{system}",
+            {"system": "{system}", "T (K)": "{temperature}"},
+        ),
+    conda:
+        CONDA_ENV
+    log:
+        f"{RESULTS}/logs/paper/profile_{{system}}_T{{temperature}}K.log",
+    params:
+        python=PYTHON,
+        **PAPER_STEM,
+    message:
+        "Paper figure: temperature profiles of {wildcards.system} at {wildcards.temperature} K"
+    shell:
+        "{params.python} -m workflow.paper profile --nemd {input.nemd} "
+        "--combined {input.combined} --out {params.stem:q} > {log} 2>&1"
+
+
+rule paper_green_kubo:
+    input:
+        emd=emd_replica_results,
+        acf=lambda wildcards: [
+            f"{emd_dir(wildcards.system, wildcards.temperature, r)}/acf.csv"
+            for r in range(emd_replicas(CONFIG))
+        ],
+        combined=f"{RESULTS}/{{system}}/T{{temperature}}K/emd/combined.json",
+    output:
+        **figure_outputs(
+            f"{PAPER}/green_kubo/{{system}}_T{{temperature}}K",
+            "green_kubo.rst",
+            "Green-Kubo (EMD)",
+            "{system}",
+            {"system": "{system}", "T (K)": "{temperature}"},
+        ),
+    conda:
+        CONDA_ENV
+    log:
+        f"{RESULTS}/logs/paper/green_kubo_{{system}}_T{{temperature}}K.log",
+    params:
+        python=PYTHON,
+        **PAPER_STEM,
+    message:
+        "Paper figure: Green-Kubo analysis of {wildcards.system} at {wildcards.temperature} K"
+    shell:
+        "{params.python} -m workflow.paper green-kubo --emd {input.emd} --acf {input.acf} "
+        "--combined {input.combined} --out {params.stem:q} > {log} 2>&1"
+
+
+rule paper_models:
+    input:
+        models=f"{RESULTS}/{{system}}/mismatch/R_K_models.csv",
+        summary=f"{RESULTS}/summary.csv",
+    output:
+        **figure_outputs(
+            f"{PAPER}/R_K_vs_T/{{system}}",
+            "models.rst",
+            "R_K(T) and mismatch models",
+            None,
+            {"system": "{system}"},
+        ),
+    conda:
+        CONDA_ENV
+    log:
+        f"{RESULTS}/logs/paper/R_K_vs_T_{{system}}.log",
+    params:
+        python=PYTHON,
+        **PAPER_STEM,
+    message:
+        "Paper figure: R_K(T) of {wildcards.system} beside the AMM and DMM"
+    shell:
+        "{params.python} -m workflow.paper models --system {wildcards.system} "
+        "--models {input.models} --summary {input.summary} --out {params.stem:q} > {log} 2>&1"
+
+
+rule paper_size_series:
+    input:
+        combined=lambda wildcards: [
+            path
+            for member in SIZE_SERIES[wildcards.system]
+            for path in combined_paths(CONFIG, RESULTS, member)
+        ],
+        structures=lambda wildcards: [
+            structure_path(RESULTS, member) for member in SIZE_SERIES[wildcards.system]
+        ],
+    output:
+        **figure_outputs(
+            f"{PAPER}/size_series/{{system}}",
+            "size_series.rst",
+            "Size series",
+            None,
+            {"series": "{system}"},
+        ),
+    conda:
+        CONDA_ENV
+    log:
+        f"{RESULTS}/logs/paper/size_series_{{system}}.log",
+    params:
+        python=PYTHON,
+        structures=lambda wildcards: named_structures(RESULTS, SIZE_SERIES[wildcards.system]),
+        **PAPER_STEM,
+    message:
+        "Paper figure: R_K of the {wildcards.system} size series against 1/L, extrapolated"
+    shell:
+        "{params.python} -m workflow.paper size-series --series {wildcards.system} "
+        "--combined {input.combined} --structure {params.structures} --out {params.stem:q} "
+        "> {log} 2>&1"
+
+
+rule paper_grain_boundaries:
+    input:
+        f"{RESULTS}/figures/grain_boundaries.csv",
+    output:
+        **figure_outputs(f"{PAPER}/grain_boundaries", "grain_boundaries.rst", "Grain boundaries"),
+    conda:
+        CONDA_ENV
+    log:
+        f"{RESULTS}/logs/paper/grain_boundaries.log",
+    params:
+        python=PYTHON,
+        **PAPER_STEM,
+    message:
+        "Paper figure: R_K of the grain boundaries against their energy"
+    shell:
+        "{params.python} -m workflow.paper grain-boundaries --table {input} "
+        "--out {params.stem:q} > {log} 2>&1"
+
+
+rule paper_nemd_vs_emd:
+    input:
+        f"{RESULTS}/figures/{{system}}_nemd_vs_emd.csv",
+    output:
+        **figure_outputs(
+            f"{PAPER}/nemd_vs_emd/{{system}}",
+            "nemd_vs_emd.rst",
+            "NEMD and EMD",
+            None,
+            {"system": "{system}"},
+        ),
+    conda:
+        CONDA_ENV
+    log:
+        f"{RESULTS}/logs/paper/nemd_vs_emd_{{system}}.log",
+    params:
+        python=PYTHON,
+        **PAPER_STEM,
+    message:
+        "Paper figure: NEMD against EMD for {wildcards.system}"
+    shell:
+        "{params.python} -m workflow.paper nemd-vs-emd --system {wildcards.system} "
+        "--table {input} --out {params.stem:q} > {log} 2>&1"
+
+
+rule paper_table:
+    input:
+        combined=combined_results("nemd") + combined_results("emd"),
+        structures=[structure_path(RESULTS, s) for s in system_names(CONFIG)],
+        series=[f"{PAPER}/size_series/{s}.csv" for s in SIZE_SERIES],
+    output:
+        csv=report(
+            f"{PAPER}/summary_table.csv",
+            caption="../report/table.rst",
+            category="Summary table",
+        ),
+        tex=f"{PAPER}/summary_table.tex",
+    conda:
+        CONDA_ENV
+    log:
+        f"{RESULTS}/logs/paper/summary_table.log",
+    params:
+        python=PYTHON,
+        study=CONFIG["study"],
+        structures=named_structures(RESULTS, system_names(CONFIG)),
+        **PAPER_STEM,
+    message:
+        "Paper table: every R_K of the study with its 95 % interval"
+    shell:
+        "{params.python} -m workflow.paper table --study {params.study:q} "
+        "--combined {input.combined} --structure {params.structures} --series {input.series} "
+        "--out {params.stem:q} > {log} 2>&1"
+
+
+rule paper:
+    input:
+        figures=figure_files(PAPER_FIGURES),
+        tables=rules.paper_table.output,
+        combined=combined_results("nemd") + combined_results("emd"),
+    output:
+        report(
+            f"{RESULTS}/provenance.json",
+            caption="../report/provenance.rst",
+            category="Provenance",
+        ),
+    conda:
+        CONDA_ENV
+    log:
+        f"{RESULTS}/logs/paper/provenance.log",
+    params:
+        python=PYTHON,
+        config=json.dumps(CONFIG),
+        config_files=" ".join(
+            shlex.quote(p)
+            for p in config_file_paths(
+                workflow.overwrite_configfiles or workflow.configfiles, Path.cwd()
+            )
+        ),
+        overrides=json.dumps(dict(workflow.config_settings.config or {})),
+        figures=" ".join(shlex.quote(stem) for stem in PAPER_FIGURES),
+    message:
+        f"Paper: {RESULTS}/provenance.json (code, dependencies, potentials, config, seeds)"
+    shell:
+        "{params.python} -m workflow.paper provenance --config {params.config:q} "
+        "--config-files {params.config_files} --overrides {params.overrides:q} "
+        "--combined {input.combined} --figure {params.figures} --tables {input.tables} "
+        "--out {output} > {log} 2>&1"
