@@ -211,6 +211,8 @@ def test_green_kubo_outputs_sit_beside_the_nemd_ones(study):
         # NVE started at the canonical mean energy: the run's mean T is close to the target
         assert record["temperature_measured_K"] == pytest.approx(T_MEAN_K, rel=0.08)
         assert (folder / "emd.png").stat().st_size > 10_000
+        run = read_json(folder / "run.json")
+        assert 0 <= run["timing"]["overhead_fraction_this_segment"] < 0.05, run["timing"]
         with open(folder / "acf.csv", newline="") as handle:
             table = list(csv.DictReader(handle))
         assert {"lag_ps", "acf_dT_K2", "acf_q_eV2_ps2", "running_integral_eV2_ps",

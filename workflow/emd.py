@@ -208,15 +208,20 @@ def run_emd(structure: Path, info: dict, settings: EmdSettings, outdir: Path) ->
     if restart is None:
         lmp.command(f"velocity all create {s.temperature_K} {s.seeds['velocity']} "
                     "mom yes rot no dist gaussian")
+    lammps_seconds = 0.0  # time inside LAMMPS runs (the rest is the workflow's overhead)
     if start_step < s.equilibration_steps:
+        t0 = time.perf_counter()
         switch = _equilibrate(lmp, s, seed_shift, start_step, outdir)
+        lammps_seconds += time.perf_counter() - t0
         if rank == 0:
             write_json(outdir / "switch.json", switch)
     n = s.sample_steps
     lmp.command(f"fix samples all ave/time {n} 1 {n} c_e_a[1] c_e_a[2] c_e_b[1] c_e_b[2] "
                 f"c_t_a c_t_b file {outdir / f'samples.{segment}.dat'} format ' %.15g'")
     if start_step < s.total_steps:  # a shortened run resumed past its new end runs nothing
+        t0 = time.perf_counter()
         lmp.command(f"run {s.total_steps} upto")
+        lammps_seconds += time.perf_counter() - t0
     n_atoms = int(lmp.get_natoms())
     lmp.command("variable n_a equal count(side_a)")
     lmp.command("variable n_b equal count(side_b)")
@@ -239,9 +244,14 @@ def run_emd(structure: Path, info: dict, settings: EmdSettings, outdir: Path) ->
         segments=[json.loads(p.read_text()) for p in sorted(outdir.glob("segment.*.json"))],
         nve_switch=(json.loads((outdir / "switch.json").read_text())
                     if (outdir / "switch.json").exists() else None),
-        timing={"wall_s_this_segment": time.perf_counter() - wall_start,
-                "mpi_ranks": comm.Get_size() if comm is not None else 1}))
+        timing=_timing(time.perf_counter() - wall_start, lammps_seconds, comm)))
     return raw
+
+
+def _timing(wall_s: float, lammps_s: float, comm) -> dict:
+    return {"wall_s_this_segment": wall_s, "lammps_s_this_segment": lammps_s,
+            "overhead_fraction_this_segment": (wall_s - lammps_s) / wall_s if wall_s else 0.0,
+            "mpi_ranks": comm.Get_size() if comm is not None else 1}
 
 
 def merge_segments(outdir: Path, settings: EmdSettings) -> dict:
