@@ -24,6 +24,7 @@ include: "workflow/rules/nemd.smk"
 include: "workflow/rules/emd.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/mismatch.smk"
+include: "workflow/rules/paper.smk"
 
 
 rule all:
