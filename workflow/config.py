@@ -73,7 +73,11 @@ def _fill_defaults(instance: dict, schema: dict, root: dict) -> None:
 
 
 def validate_config(config: dict) -> dict:
-    """Validate against the JSON schema and return a copy with every default filled in."""
+    """Validate against the JSON schema and return a copy with every default filled in.
+
+    Size series (``length_series_A``) are expanded into systems of their own
+    (:func:`_expand_length_series`).
+    """
     import jsonschema
 
     schema = _schema()

@@ -64,6 +64,16 @@ def _error_bars(value: np.ndarray, low: np.ndarray, high: np.ndarray, *,
     return err, high_open | low_open
 
 
+def _points(ax, x, value, low, high, marker, colour, label, *, log=False, **kw):
+    """Points with 95 % interval bars; an open (unbounded or clipped) end gives an open
+    symbol (see :func:`_error_bars`)."""
+    err, open_end = _error_bars(value, low, high, log=log)
+    ax.errorbar(x, value, yerr=err, fmt=marker, color=colour, label=label, **kw)
+    if np.any(open_end):
+        ax.plot(np.asarray(x)[open_end], value[open_end], marker, mfc="white", color=colour,
+                zorder=kw.get("zorder", 2) + 1)
+
+
 def _interval_text(value: float, low: float, high: float, unit: str, scale: float = 1.0) -> str:
     """"1.58 [1.41, 1.75]" in ``unit`` (an unbounded end reads ∞)."""
     def fmt(x):
@@ -158,7 +168,7 @@ def profile_figure(replicas: Sequence[Mapping], combined: Mapping | None,
                 transform=ax.transAxes, ha="right", va="top", fontsize=ps.FONT_SIZE_PT - 1.5)
         ax.set_xlabel(r"Position $z$ (Å)")
         ax.set_ylabel(r"Temperature $T$ (K)")
-        ax.legend(loc="lower left", ncols=2)
+        ax.legend(loc="best", ncols=2)
         return _finish(fig, stem, rows, PROFILE_COLUMNS)
 
 
@@ -334,15 +344,10 @@ def models_figure(system: str, model_rows: Sequence[Mapping], md_rows: Sequence[
             sel = [r for r in rows if r["kind"] == "md" and r["method"] == method]
             if not sel:
                 continue
-            value = _column(sel, "R_K_m2K_W")
-            err, open_end = _error_bars(value, _column(sel, "R_K_ci95_low_m2K_W"),
-                                        _column(sel, "R_K_ci95_high_m2K_W"), log=True)
             t = _column(sel, "temperature_K") * (1 + 0.03 * (k - 0.5))
-            ax.errorbar(t, value, yerr=err, fmt=MARKERS[k], color=ps.colour(method),
-                        label=f"{ps.label(method)}, 95 % CI", zorder=5)
-            if np.any(open_end):
-                ax.plot(t[open_end], value[open_end], MARKERS[k], mfc="white",
-                        color=ps.colour(method), zorder=6)
+            _points(ax, t, _column(sel, "R_K_m2K_W"), _column(sel, "R_K_ci95_low_m2K_W"),
+                    _column(sel, "R_K_ci95_high_m2K_W"), MARKERS[k], ps.colour(method),
+                    f"{ps.label(method)}, 95 % CI", log=True, zorder=5)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel(T_LABEL)
@@ -375,11 +380,9 @@ def size_series_figure(series: str, rows: Sequence[Mapping], stem: str | Path) -
             colour, marker = ps.colour(method), MARKERS[k % len(MARKERS)]
             name = f"{ps.label(method)}, {temperature:g} K"
             pts = [r for r in sel if r["kind"] == "point"]
-            value = _column(pts, "R_K_m2K_W") * NANO
-            err, _ = _error_bars(value, _column(pts, "R_K_ci95_low_m2K_W") * NANO,
-                                 _column(pts, "R_K_ci95_high_m2K_W") * NANO)
-            ax.errorbar(_column(pts, "inverse_length_1_A") * 10, value, yerr=err, fmt=marker,
-                        color=colour, label=name)
+            _points(ax, _column(pts, "inverse_length_1_A") * 10, _column(pts, "R_K_m2K_W") * NANO,
+                    _column(pts, "R_K_ci95_low_m2K_W") * NANO,
+                    _column(pts, "R_K_ci95_high_m2K_W") * NANO, marker, colour, name)
             line = [r for r in sel if r["kind"] == "fit"]
             if line:
                 ax.plot(_column(line, "inverse_length_1_A") * 10,
@@ -422,18 +425,19 @@ def grain_boundary_figure(rows: Sequence[Mapping], stem: str | Path) -> dict[str
     groups = sorted({(r["method"], number(r["temperature_K"])) for r in data})
     with ps.style():
         fig, ax = ps.new_figure("column", aspect=0.75)
+        named = set()
         for k, (method, temperature) in enumerate(groups):
             sel = [r for r in data if r["method"] == method
                    and number(r["temperature_K"]) == temperature]
-            value = _column(sel, "R_K_m2K_W") * NANO
-            err, _ = _error_bars(value, _column(sel, "R_K_ci95_low_m2K_W") * NANO,
-                                 _column(sel, "R_K_ci95_high_m2K_W") * NANO)
-            gamma = _column(sel, "gb_energy_J_m2")
-            ax.errorbar(gamma, value, yerr=err, fmt=MARKERS[k % len(MARKERS)],
-                        color=ps.colour(method), label=f"{ps.label(method)}, {temperature:g} K")
+            value, gamma = _column(sel, "R_K_m2K_W") * NANO, _column(sel, "gb_energy_J_m2")
+            _points(ax, gamma, value, _column(sel, "R_K_ci95_low_m2K_W") * NANO,
+                    _column(sel, "R_K_ci95_high_m2K_W") * NANO, MARKERS[k % len(MARKERS)],
+                    ps.colour(method), f"{ps.label(method)}, {temperature:g} K")
             for g, v, r in zip(gamma, value, sel, strict=True):
-                ax.annotate(f"Σ{r['sigma']} ({r['plane']})", (g, v), xytext=(3, 3),
-                            textcoords="offset points", fontsize=ps.FONT_SIZE_PT - 2)
+                if r["system"] not in named:  # one label per boundary
+                    named.add(r["system"])
+                    ax.annotate(f"Σ{r['sigma']} ({r['plane']})", (g, v), xytext=(3, 3),
+                                textcoords="offset points", fontsize=ps.FONT_SIZE_PT - 2)
         ax.set_xlabel(r"Grain-boundary energy $\gamma$ (J m$^{-2}$)")
         ax.set_ylabel(R_K_LABEL)
         ax.legend(loc="best")
@@ -469,15 +473,13 @@ def nemd_vs_emd_figure(system: str, rows: Sequence[Mapping], stem: str | Path) -
     with ps.style():
         fig, (ax1, ax2) = ps.new_figure("column", aspect=1.2, nrows=2, sharex=True)
         for k, (method, key) in enumerate((("nemd", "G_nemd"), ("green-kubo", "G_emd"))):
-            value = _column(data, f"{key}_MW_m2K")
-            err, _ = _error_bars(value, _column(data, f"{key}_ci95_low_MW_m2K"),
-                                 _column(data, f"{key}_ci95_high_MW_m2K"))
-            ax1.errorbar(t + (2 * k - 1) * shift, value, yerr=err, fmt=MARKERS[k],
-                         color=ps.colour(method), label=f"{ps.label(method)}, 95 % CI")
-        ratio = _column(data, "ratio_nemd_over_emd")
-        err, _ = _error_bars(ratio, _column(data, "ratio_ci95_low"),
-                             _column(data, "ratio_ci95_high"), log=True)
-        ax2.errorbar(t, ratio, yerr=err, fmt="o", color=ps.colour("fit"), label="measured, 95 % CI")
+            _points(ax1, t + (2 * k - 1) * shift, _column(data, f"{key}_MW_m2K"),
+                    _column(data, f"{key}_ci95_low_MW_m2K"),
+                    _column(data, f"{key}_ci95_high_MW_m2K"), MARKERS[k], ps.colour(method),
+                    f"{ps.label(method)}, 95 % CI")
+        _points(ax2, t, _column(data, "ratio_nemd_over_emd"), _column(data, "ratio_ci95_low"),
+                _column(data, "ratio_ci95_high"), "o", ps.colour("fit"), "measured, 95 % CI",
+                log=True)
         for model, line in (("amm", "--"), ("dmm", ":")):
             values = _column(data, f"predicted_ratio_{model}")
             if values.size and np.isfinite(values[0]):
