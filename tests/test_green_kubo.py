@@ -34,10 +34,10 @@ def test_fft_autocorrelation_matches_direct_sum():
 def test_autocorrelation_of_a_million_samples_is_fast():
     x = np.random.default_rng(2).standard_normal(1_000_000)
     gk.autocorrelation(x)  # warm-up (FFT plan, imports)
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: not inflated by other jobs on a busy machine
     acf = gk.autocorrelation(x)
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 0.5, f"ACF of 1e6 samples took {elapsed:.2f} s"
+    elapsed = time.process_time() - t0
+    assert elapsed < 0.5, f"ACF of 1e6 samples took {elapsed:.2f} s of CPU"
     assert acf[0] == pytest.approx(1.0, rel=0.01) and abs(acf[1:100]).max() < 0.01
 
 
