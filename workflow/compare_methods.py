@@ -152,11 +152,13 @@ def plot_comparison(rows: list[dict], nemd: list[dict], emd: list[dict], path: P
             value = rows[0][key]
             if math.isfinite(value):
                 ax2.axhline(value, ls=style, color="C3" if "amm" in key else "C2",
-                            label=f"EET correction, {key[-3:].upper()} "
-                                  f"({rows[0]['prediction_form']}): {value:.2f}")
+                            label=f"EET prediction, {key[-3:].upper()}: {value:.2f}")
         ax2.axhline(1.0, color="0.6", lw=0.8)
     ax2.set(xlabel="Temperature T (K)", ylabel=r"$G_{NEMD}/G_{EMD}$ (dimensionless)",
             title="Ratio and the Simons / Zeng-Chen prediction")
+    if rows:
+        ax2.annotate(f"models: {rows[0]['prediction_form']}, classical statistics",
+                     (0.02, 0.02), xycoords="axes fraction", fontsize="x-small")
     ax2.legend(fontsize="small")
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=150)
