@@ -64,9 +64,10 @@ def _consistency(results: dict, c_eff_classical: float) -> tuple[dict, list[str]
         if abs(ratio - 1.0) > CAPACITY_TOLERANCE:
             notes.append(
                 f"the slow side-energy fluctuation gives C_eff = {ratio:.2f} × the classical "
-                "3 N k_B value: the two-reservoir (lumped) model does not describe this cell "
-                "well (sides not internally equilibrated on the exchange time: too small, too "
-                "cold or too harmonic); treat the EMD value as indicative")
+                "3 N k_B value: either the run is too short to measure the slow fluctuation "
+                "(see the block-length warning) or the two-reservoir (lumped) model does not "
+                "describe this cell (sides not internally equilibrated on the exchange time); "
+                "treat the EMD value as indicative")
     if flux and delta:
         agree = (flux["G_ci95_low_MW_m2K"] <= delta["G_ci95_high_MW_m2K"]
                  and delta["G_ci95_low_MW_m2K"] <= flux["G_ci95_high_MW_m2K"])
