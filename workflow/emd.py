@@ -51,7 +51,7 @@ from potentials import provenance as potential_provenance
 from structures.periodic import periodic_z_bounds
 from workflow.atomic_io import save_npz, write_json
 from workflow.lammps_runtime import mpi_world, new_lammps, run_entry_point
-from workflow.lammps_setup import load_structure
+from workflow.lammps_setup import balance_along_z, load_structure
 from workflow.md_settings import MdSettings
 from workflow.provenance import provenance_record
 from workflow.run_state import (
@@ -132,6 +132,7 @@ def _start(lmp, structure: Path, info: dict, s: EmdSettings, restart: Path | Non
     if restart is not None:
         load_structure(lmp, restart_file=restart, potential=s.potential, specorder=s.specorder)
         define_sides(lmp)
+        balance_along_z(lmp)
         return {}
     load_structure(lmp, data_file=structure, potential=s.potential, specorder=s.specorder)
     geometry = close_periodically(lmp, _separation(s, info))
@@ -139,6 +140,7 @@ def _start(lmp, structure: Path, info: dict, s: EmdSettings, restart: Path | Non
         lmp.command("minimize 0.0 1.0e-4 2000 20000")
         lmp.command("reset_timestep 0")
     define_sides(lmp)
+    balance_along_z(lmp)
     return geometry
 
 

@@ -38,7 +38,7 @@ from potentials import get_potential
 from potentials import provenance as potential_provenance
 from workflow.atomic_io import save_npz, write_json
 from workflow.lammps_runtime import mpi_world, new_lammps, run_entry_point
-from workflow.lammps_setup import load_structure
+from workflow.lammps_setup import balance_along_z, load_structure
 from workflow.md_settings import MdSettings
 from workflow.provenance import provenance_record
 from workflow.run_state import (
@@ -203,6 +203,7 @@ def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) 
         load_structure(lmp, restart_file=restart, potential=settings.potential,
                        specorder=settings.specorder)
     geometry = _define_regions(lmp, settings, info) if restart is None else None
+    balance_along_z(lmp)  # equal work per MPI rank across the two sides (no-op on 1 rank)
     if restart is not None:
         geometry = json.loads((outdir / "geometry.json").read_text())
     elif rank == 0:

@@ -1,0 +1,142 @@
+"""Cost to a target precision: core-hours for the default Si/Cu NEMD to reach a 95% CI
+half-width of 10% of R_K.
+
+The default study's replicas (``config/config.yaml``: its system, temperature, seeds,
+baths and analysis) are run by the workflow's own NEMD driver, one MPI rank each, side by
+side, and lengthened step by step: every step raises ``production_ps`` and the driver
+continues from its checkpoints (the production length is not part of a run's
+fingerprint).  After each step every replica is analysed by ``workflow.analyse_nemd`` and
+the replicas are combined as in the workflow (:func:`workflow.combine.combine`).  The cost
+is the sum over replicas of MPI ranks x LAMMPS loop time (every segment, equilibration
+included), in core-hours.  The loop stops when the half-width of the combined
+95% CI, (high - low)/2, is at most ``--target`` of R_K, and prints one row per step.
+
+    python benchmarks/cost_to_precision.py [--step-ps 50] [--max-ps 600] [--target 0.10]
+                                           [--at-once N]
+
+Input: the default study's relaxed structure (``results/SiCu/structure/``, made by
+``make run``).  The runs are kept in ``--outdir`` (default
+``results/benchmarks/cost_to_precision``), so an interrupted benchmark continues.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from workflow.combine import combine
+from workflow.config import analysis_settings, load_config, nemd_settings, system_temperatures
+
+LOOP = re.compile(r"Loop time of ([\d.eE+-]+) on (\d+) procs")
+
+
+def run_replicas(python: str, structure: Path, settings: list[dict], outdir: Path,
+                 at_once: int) -> None:
+    """Run (or continue) every replica's NEMD driver, one rank each, ``at_once`` at a time."""
+    mpirun = str(Path(python).parent / "mpirun")
+    env = os.environ | {"OMP_NUM_THREADS": "1"}
+    for first in range(0, len(settings), at_once):
+        jobs = []
+        for replica in range(first, min(first + at_once, len(settings))):
+            folder = outdir / f"rep{replica}"
+            folder.mkdir(parents=True, exist_ok=True)
+            log = (folder / "driver.log").open("a")
+            jobs.append((subprocess.Popen(
+                [mpirun, "-n", "1", python, "-m", "workflow.nemd", "--structure",
+                 str(structure / "relaxed.data"), "--info", str(structure / "relaxed.json"),
+                 "--settings", json.dumps(settings[replica]), "--outdir", str(folder)],
+                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT), log))
+        for job, log in jobs:
+            code = job.wait()
+            log.close()
+            if code != 0:
+                raise RuntimeError(f"NEMD driver failed (exit {code}); see {log.name}")
+
+
+def core_hours(folder: Path) -> float:
+    """MPI ranks x LAMMPS loop time over every run of every segment of one replica (core-h).
+
+    Read from the segment logs (``log.<segment>.lammps``: "Loop time of T on P procs"), so
+    a benchmark that was interrupted and continued still counts every step it ran; the
+    driver's start-up (a second or two per segment) is not included.
+    """
+    total = 0.0
+    for log in folder.glob("log.*.lammps"):
+        for seconds, ranks in LOOP.findall(log.read_text()):
+            total += float(seconds) * int(ranks)
+    return total / 3600.0
+
+
+def analyse(python: str, folder: Path, analysis: dict) -> Path:
+    out = folder / "result.json"
+    subprocess.run([python, "-m", "workflow.analyse_nemd", "--raw", str(folder / "raw.npz"),
+                    "--run", str(folder / "run.json"), "--analysis", json.dumps(analysis),
+                    "--out-json", str(out), "--out-csv", str(folder / "profile.csv"),
+                    "--out-figure", str(folder / "profile.png")],
+                   cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--config", type=Path, default=REPO / "config/config.yaml")
+    parser.add_argument("--system", default="SiCu")
+    parser.add_argument("--structure", type=Path, default=REPO / "results/SiCu/structure")
+    parser.add_argument("--outdir", type=Path,
+                        default=REPO / "results/benchmarks/cost_to_precision")
+    parser.add_argument("--step-ps", type=float, default=50.0,
+                        help="production added per step, per replica (ps)")
+    parser.add_argument("--max-ps", type=float, default=600.0,
+                        help="give up beyond this production per replica (ps)")
+    parser.add_argument("--target", type=float, default=0.10,
+                        help="target 95%% CI half-width as a fraction of R_K")
+    parser.add_argument("--at-once", type=int, default=None,
+                        help="replicas run side by side (default: all; keep it <= free cores, "
+                             "the cost is measured in wall time)")
+    args = parser.parse_args()
+    python = sys.executable
+    config = load_config(args.config)
+    temperature = system_temperatures(config, args.system)[0]
+    base = [nemd_settings(config, args.system, temperature, r) for r in range(config["replicas"])]
+    analysis = analysis_settings(config)
+    production = base[0]["production_ps"]
+    rows = []
+    while True:
+        settings = [s | {"production_ps": production} for s in base]
+        run_replicas(python, args.structure, settings, args.outdir,
+                     args.at_once or len(settings))
+        folders = [args.outdir / f"rep{r}" for r in range(len(settings))]
+        combined = combine([analyse(python, f, analysis) for f in folders], args.system)
+        r_k = combined["R_K_m2K_W"]
+        half = (combined["R_K_ci95_high_m2K_W"] - combined["R_K_ci95_low_m2K_W"]) / 2
+        row = {"production_ps_per_replica": production, "n_replicas": len(folders),
+               "R_K_m2K_W": r_k, "R_K_ci95_low_m2K_W": combined["R_K_ci95_low_m2K_W"],
+               "R_K_ci95_high_m2K_W": combined["R_K_ci95_high_m2K_W"],
+               "relative_half_width": half / r_k, "stationary": combined["stationary"],
+               "core_hours": sum(core_hours(f) for f in folders)}
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+        if row["relative_half_width"] <= args.target or production >= args.max_ps:
+            break
+        production = min(production + args.step_ps, args.max_ps)
+    (args.outdir / "cost_to_precision.json").write_text(json.dumps(rows, indent=1) + "\n")
+    last = rows[-1]
+    reached = "reached" if last["relative_half_width"] <= args.target else "NOT reached"
+    print(f"{args.system} at {temperature:g} K: target {args.target:.0%} {reached} after "
+          f"{last['production_ps_per_replica']:g} ps x {last['n_replicas']} replicas, "
+          f"{last['core_hours']:.3f} core-hours (MPI ranks x LAMMPS loop time); R_K = "
+          f"{last['R_K_m2K_W']:.3e} m2K/W, 95% CI [{last['R_K_ci95_low_m2K_W']:.3e}, "
+          f"{last['R_K_ci95_high_m2K_W']:.3e}], half-width {last['relative_half_width']:.1%}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
