@@ -7,7 +7,8 @@ temperature.  Outputs: ``figures/grain_boundaries.png`` with
 * left: R_K (NEMD and EMD, 95 % CI) against γ, one point per boundary and temperature;
 * right: the conductivity of a polycrystal of grain size d built from each boundary,
   κ_eff = 1 / (1/κ_bulk + R_K/d) (series model, :func:`analysis.relations.polycrystal_conductivity`),
-  with the band from R_K's interval.  κ_bulk is the NEMD conductivity of the grain interiors
+  with the band from R_K's interval (cut at R_K = 0; Σ1 controls, which have no boundary,
+  are left out of this panel).  κ_bulk is the NEMD conductivity of the grain interiors
   fitted beside the boundary (``kappa_A_W_mK``), a size-limited value in small cells, so the
   curve shows where R_K matters (d of order the Kapitza length κ R_K), not an absolute κ.
 
@@ -86,15 +87,18 @@ def plot_boundaries(rows: list[dict], path: Path, grain_sizes_nm: np.ndarray) ->
         for g, value, r in zip(gamma, r_k, sel, strict=True):
             ax1.annotate(f"Σ{r['sigma']} ({r['plane']}) {r['temperature_K']:g} K", (g, value),
                          fontsize=7, xytext=(4, 4), textcoords="offset points")
+    ax1.axhline(0.0, color="0.6", lw=0.8)
     ax1.set(xlabel=r"grain-boundary energy $\gamma$ (J/m$^2$)",
             ylabel=r"$R_K$ ($10^{-9}$ m$^2$K/W)", title="Boundary resistance, 95 % CI")
     ax1.legend(fontsize="small")
     d_m = grain_sizes_nm * 1e-9
-    for r in (r for r in rows if r["method"] == "nemd" and r["kappa_bulk_W_mK"]):
+    # a Σ1 control has no boundary, and an interval reaching below zero is cut at R_K = 0
+    for r in (r for r in rows if r["method"] == "nemd" and r["kappa_bulk_W_mK"]
+              and r["sigma"] != 1 and r["R_K_m2K_W"] > 0):
         k_bulk = float(r["kappa_bulk_W_mK"])
         line = ax2.plot(grain_sizes_nm, polycrystal_conductivity(k_bulk, r["R_K_m2K_W"], d_m),
                         label=f"{r['system']} {r['temperature_K']:g} K")[0]
-        lo = _finite(r["R_K_ci95_low_m2K_W"], 0.0)
+        lo = max(_finite(r["R_K_ci95_low_m2K_W"], 0.0), 0.0)
         hi = _finite(r["R_K_ci95_high_m2K_W"], 3 * r["R_K_m2K_W"])
         ax2.fill_between(grain_sizes_nm, polycrystal_conductivity(k_bulk, hi, d_m),
                          polycrystal_conductivity(k_bulk, lo, d_m), color=line.get_color(),

@@ -438,6 +438,7 @@ def grain_boundary_figure(rows: Sequence[Mapping], stem: str | Path) -> dict[str
                     named.add(r["system"])
                     ax.annotate(f"Σ{r['sigma']} ({r['plane']})", (g, v), xytext=(3, 3),
                                 textcoords="offset points", fontsize=ps.FONT_SIZE_PT - 2)
+        ax.axhline(0.0, color="0.6", lw=0.6, zorder=0)  # where a Σ1 control must sit
         ax.set_xlabel(r"Grain-boundary energy $\gamma$ (J m$^{-2}$)")
         ax.set_ylabel(R_K_LABEL)
         ax.legend(loc="best")
