@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["load_replica", "to_jsonable", "write_json", "write_profile_csv"]
+__all__ = ["load_replica", "to_jsonable", "write_json", "write_profile_csv", "write_rows_csv"]
 
 
 def load_replica(path: str | Path) -> dict:
@@ -68,15 +68,26 @@ def write_json(result: Mapping, path: str | Path) -> Path:
     return path
 
 
-def write_profile_csv(table: Mapping[str, list], path: str | Path) -> Path:
-    """Write a column-wise table (e.g. :func:`analysis.nemd.profile_table`) as CSV.
+def _cell(value) -> object:
+    """A CSV cell: None -> empty; floats keep full (round-trip) precision."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return value
+
+
+def write_rows_csv(rows: Sequence[Mapping], columns: Sequence[str], path: str | Path) -> Path:
+    """Write ``rows`` (dicts) with ``columns`` in that order as CSV.
 
     Parameters
     ----------
-    table : mapping of str to list
-        Equal-length columns; the key order is the column order.  None → empty cell.
+    rows : sequence of mapping
+        One dict per line; missing keys and None give empty cells.
+    columns : sequence of str
+        Column names, units in the names (``R_K_m2K_W``).
     path : str or Path
-        Output file.
+        Output file (see :func:`workflow.atomic_io.write_csv` for the atomic version).
 
     Returns
     -------
@@ -84,12 +95,24 @@ def write_profile_csv(table: Mapping[str, list], path: str | Path) -> Path:
         The file written.
     """
     path = Path(path)
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(row.get(c)) for c in columns])
+    return path
+
+
+def write_profile_csv(table: Mapping[str, list], path: str | Path) -> Path:
+    """Write a column-wise table (e.g. :func:`analysis.nemd.profile_table`) as CSV.
+
+    ``table`` maps column names (in order) to equal-length lists; None gives an empty
+    cell.  Returns the path written.
+    """
     columns = list(table)
     lengths = {len(table[c]) for c in columns}
     if len(lengths) != 1:
         raise ValueError(f"columns differ in length: {sorted(lengths)}")
-    with path.open("w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(columns)
-        writer.writerows(zip(*(table[c] for c in columns), strict=True))
-    return path
+    rows = [dict(zip(columns, values, strict=True))
+            for values in zip(*(table[c] for c in columns), strict=True)]
+    return write_rows_csv(rows, columns, path)

@@ -4,6 +4,7 @@ mpirun and through ASE's LAMMPSlib, and a failing MPI rank fails the whole job."
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 import time
 
@@ -14,10 +15,19 @@ from .conftest import MPIRUN, PYTHON, REPO, clean_env, run
 pytestmark = pytest.mark.lammps
 
 
+def lj_melt(cells: int, *, run0: bool = True) -> str:
+    """LAMMPS' 'melt' example box: fcc LJ at rho* = 0.8442, ``cells``^3 unit cells."""
+    return (f"units lj\nlattice fcc 0.8442\nregion box block 0 {cells} 0 {cells} 0 {cells}\n"
+            "create_box 1 box\ncreate_atoms 1 box\nmass 1 1.0\npair_style lj/cut 2.5\n"
+            "pair_coeff 1 1 1.0 1.0 2.5\n" + ("run 0 post no\n" if run0 else ""))
+
+
 def run_script(tmp_path, source: str, *, mpi_ranks: int | None = None, timeout: float = 120,
                name: str = "script.py"):
-    """Run ``source`` as a file in a fresh interpreter (no LD_LIBRARY_PATH)."""
+    """Run ``source`` as a file in a fresh interpreter (no LD_LIBRARY_PATH); ``@LJ_MELT_n@``
+    in it stands for the commands of :func:`lj_melt` with n cells."""
     script = tmp_path / name
+    source = re.sub(r"@LJ_MELT_(\d+)@", lambda m: repr(lj_melt(int(m[1]))), source)
     script.write_text(textwrap.dedent(source))
     cmd = [PYTHON, script] if mpi_ranks is None else [MPIRUN, "-n", str(mpi_ranks), PYTHON, script]
     return run(cmd, timeout=timeout, cwd=tmp_path, env=clean_env())
@@ -37,17 +47,7 @@ def test_new_lammps_serial_without_ld_library_path(tmp_path):
         from workflow.lammps_runtime import new_lammps, preload_mpi_library
         assert "LD_LIBRARY_PATH" not in os.environ
         lmp = new_lammps()
-        lmp.commands_string('''
-            units lj
-            lattice fcc 0.8442
-            region box block 0 3 0 3 0 3
-            create_box 1 box
-            create_atoms 1 box
-            mass 1 1.0
-            pair_style lj/cut 2.5
-            pair_coeff 1 1 1.0 1.0 2.5
-            run 0 post no
-        ''')
+        lmp.commands_string(@LJ_MELT_3@)
         print(json.dumps({"world_size": lmp.extract_setting("world_size"),
                           "natoms": lmp.get_natoms(), "pe": lmp.get_thermo("pe"),
                           "version": lmp.version(), "libmpi": str(preload_mpi_library())}))
@@ -84,17 +84,7 @@ def test_new_lammps_under_mpirun_spans_both_ranks(tmp_path):
         from workflow.lammps_runtime import mpi_world, new_lammps
         comm = mpi_world()
         lmp = new_lammps()
-        lmp.commands_string('''
-            units lj
-            lattice fcc 0.8442
-            region box block 0 4 0 4 0 4
-            create_box 1 box
-            create_atoms 1 box
-            mass 1 1.0
-            pair_style lj/cut 2.5
-            pair_coeff 1 1 1.0 1.0 2.5
-            run 0 post no
-        ''')
+        lmp.commands_string(@LJ_MELT_4@)
         nlocal = lmp.extract_setting("nlocal")
         rank = lmp.extract_setting("world_rank")
         with open(f"report.{comm.Get_rank()}.json", "w") as handle:
@@ -212,16 +202,7 @@ def test_recorded_command_stream_replays_in_the_lmp_binary(tmp_path):
     script = textwrap.dedent(f"""
         from workflow.lammps_runtime import new_lammps
         lmp = new_lammps(log_file={str(tmp_path / 'log.lammps')!r})
-        lmp.commands_string('''
-            units lj
-            lattice fcc 0.8442
-            region box block 0 4 0 4 0 4
-            create_box 1 box
-            create_atoms 1 box
-            mass 1 1.0
-            pair_style lj/cut 2.5
-            pair_coeff 1 1 1.0 1.0 2.5
-        ''')
+        lmp.commands_string({lj_melt(4, run0=False)!r})
         lmp.command("velocity all create 1.0 87287")
         lmp.commands_list(["fix 1 all nve", "run 50"])
         print(lmp.get_thermo("pe"))

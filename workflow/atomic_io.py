@@ -8,12 +8,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["atomic_path", "save_npz", "write_json", "write_text"]
+from analysis.io import write_rows_csv
+
+__all__ = ["atomic_path", "save_npz", "write_csv", "write_json", "write_text"]
 
 
 @contextmanager
@@ -65,3 +68,12 @@ def save_npz(path: str | os.PathLike, **arrays) -> None:
     """``numpy.savez_compressed`` written atomically."""
     with atomic_path(path) as tmp, open(tmp, "wb") as handle:
         np.savez_compressed(handle, **arrays)
+
+
+def write_csv(rows: Sequence[Mapping], columns: Sequence[str], path: str | os.PathLike) -> Path:
+    """:func:`analysis.io.write_rows_csv`, atomically: ``rows`` (dicts) with ``columns``
+    in that order; None gives an empty cell; returns the path written."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        write_rows_csv(rows, columns, tmp)
+    return path

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.blocking import t_interval
-from workflow.atomic_io import atomic_path
+from workflow.atomic_io import atomic_path, write_csv
 
 COLUMNS = ["system", "temperature_K", "G_nemd_MW_m2K", "G_nemd_ci95_low_MW_m2K",
            "G_nemd_ci95_high_MW_m2K", "G_emd_MW_m2K", "G_emd_ci95_low_MW_m2K",
@@ -113,13 +113,6 @@ def comparison_rows(system: str, nemd: list[dict], emd: list[dict],
     return rows
 
 
-def _write_csv(rows: list[dict], path: Path) -> None:
-    with atomic_path(path) as tmp, open(tmp, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def plot_comparison(rows: list[dict], nemd: list[dict], emd: list[dict], path: Path,
                     system: str) -> None:
     """Left: R_K(T) by NEMD and EMD with 95 % CIs; right: G_NEMD/G_EMD and the predictions."""
@@ -181,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         with open(path, newline="") as handle:
             model_rows += list(csv.DictReader(handle))
     rows = comparison_rows(args.system, nemd, emd, model_rows)
-    _write_csv(rows, args.out_csv)
+    write_csv(rows, COLUMNS, args.out_csv)
     plot_comparison(rows, nemd, emd, args.out_figure, args.system)
     for r in rows:
         print(f"{args.system} {r['temperature_K']:g} K: G_NEMD/G_EMD = "

@@ -18,7 +18,6 @@ and the same numbers in ``figures/grain_boundaries.csv``.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import math
 import sys
@@ -27,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.relations import kapitza_length, polycrystal_conductivity
-from workflow.atomic_io import atomic_path
+from workflow.atomic_io import atomic_path, write_csv
 
 COLUMNS = ["system", "element", "sigma", "kind", "plane", "misorientation_deg", "gb_energy_J_m2",
            "temperature_K", "method", "R_K_m2K_W", "R_K_ci95_low_m2K_W", "R_K_ci95_high_m2K_W",
@@ -121,10 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     structures = {p.parent.parent.name: json.loads(p.read_text()) for p in args.structures}
     rows = boundary_rows(structures, [json.loads(p.read_text()) for p in args.combined])
-    with atomic_path(args.out_csv) as tmp, open(tmp, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(rows, COLUMNS, args.out_csv)
     plot_boundaries(rows, args.out_figure, np.geomspace(1.0, 1000.0, 60))
     for r in rows:
         print(f"{r['system']}: gamma = {r['gb_energy_J_m2']:.3f} J/m2, {r['temperature_K']:g} K "

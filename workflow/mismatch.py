@@ -16,7 +16,6 @@ source) and a two-panel figure (uncorrected, EET-corrected) with the MD points.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import math
 import sys
@@ -30,7 +29,7 @@ from analysis.phonons import phonon_mesh, sound_velocities, spectral_functions
 from analysis.units import conductance_MW_m2K
 from potentials import get_potential
 from potentials import provenance as potential_provenance
-from workflow.atomic_io import atomic_path, write_json
+from workflow.atomic_io import atomic_path, write_csv, write_json
 from workflow.material_properties import bulk_crystal, force_constants, material_properties
 from workflow.provenance import provenance_record
 
@@ -169,15 +168,6 @@ def _json_row(row: dict) -> dict:
                   "G_MW_m2K": float(conductance_MW_m2K(r_k)) if finite else None}
 
 
-def write_csv(rows: list[dict], path: Path) -> None:
-    """The long table, atomically (None -> empty cell)."""
-    with atomic_path(path) as tmp, open(tmp, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: ("" if row.get(k) is None else row[k]) for k in CSV_COLUMNS})
-
-
 _STYLE = {("amm", "debye"): ("C0", "AMM (Debye)"), ("dmm", "debye"): ("C1", "DMM (Debye)"),
           ("dmm", "full"): ("C2", "DMM (full dispersion)"),
           ("radiation", "debye"): ("C3", "radiation limit (Debye)"),
@@ -290,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
                                         settings=settings,
                                         timing={"wall_s": time.perf_counter() - start}),
     })
-    write_csv(rows, args.out_csv)
+    write_csv(rows, CSV_COLUMNS, args.out_csv)
     plot(name, model_rows, md_points, args.out_figure)
     shown = {p["temperature_K"] for p in md_points} or {float(temps[np.argmin(abs(temps - 300))])}
     for r in model_rows:

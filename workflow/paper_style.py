@@ -19,13 +19,11 @@ global backend), with the style applied in a :func:`matplotlib.rc_context`.
 from __future__ import annotations
 
 import contextlib
-import csv
-import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from workflow.atomic_io import atomic_path
+from workflow.atomic_io import atomic_path, write_csv
 
 __all__ = [
     "COLOURS",
@@ -167,41 +165,6 @@ def check_axis_units(fig) -> None:
 
 def _has_ticks(axis) -> bool:
     return any(t.get_text() for t in axis.get_ticklabels())
-
-
-def _cell(value) -> object:
-    """A CSV cell: None -> empty; floats keep full (round-trip) precision."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and not math.isfinite(value):
-        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    return value
-
-
-def write_csv(rows: Sequence[Mapping], columns: Sequence[str], path: str | Path) -> Path:
-    """Write ``rows`` (dicts) with ``columns`` in that order, atomically.
-
-    Parameters
-    ----------
-    rows : sequence of mapping
-        One dict per line; missing keys and None give empty cells.
-    columns : sequence of str
-        Column names, units in the names (``R_K_m2K_W``).
-    path : str or Path
-        Output file.
-
-    Returns
-    -------
-    Path
-        The file written.
-    """
-    path = Path(path)
-    with atomic_path(path) as tmp, open(tmp, "w", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in columns])
-    return path
 
 
 def write_figure(fig, stem: str | Path, rows: Sequence[Mapping],
