@@ -7,8 +7,8 @@ side, and lengthened step by step: every step raises ``production_ps`` and the d
 continues from its checkpoints (the production length is not part of a run's
 fingerprint).  After each step every replica is analysed by ``workflow.analyse_nemd`` and
 the replicas are combined as in the workflow (:func:`workflow.combine.combine`).  The cost
-is the sum over replicas of MPI ranks x LAMMPS loop time (every segment, equilibration
-included), in core-hours.  The loop stops when the half-width of the combined
+is the CPU time of LAMMPS summed over replicas (loop time x "% CPU use" x MPI ranks, every
+segment, equilibration included), in core-hours.  The loop stops when the half-width of the combined
 95% CI, (high - low)/2, is at most ``--target`` of R_K, and prints one row per step.
 
     python benchmarks/cost_to_precision.py [--step-ps 50] [--max-ps 600] [--target 0.10]
@@ -16,7 +16,9 @@ included), in core-hours.  The loop stops when the half-width of the combined
 
 Input: the default study's relaxed structure (``results/SiCu/structure/``, made by
 ``make run``).  The runs are kept in ``--outdir`` (default
-``results/benchmarks/cost_to_precision``), so an interrupted benchmark continues.
+``results/benchmarks/cost_to_precision``), so an interrupted benchmark continues; copying
+the default study's replica folders (``results/SiCu/T300K/nemd/rep*``) there first
+continues the very runs of ``make run`` (same settings and seeds) and counts their cost.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from workflow.combine import combine
 from workflow.config import analysis_settings, load_config, nemd_settings, system_temperatures
 
 LOOP = re.compile(r"Loop time of ([\d.eE+-]+) on (\d+) procs")
+CPU = re.compile(r"([\d.]+)% CPU use with")
 
 
 def run_replicas(python: str, structure: Path, settings: list[dict], outdir: Path,
@@ -62,16 +65,23 @@ def run_replicas(python: str, structure: Path, settings: list[dict], outdir: Pat
 
 
 def core_hours(folder: Path) -> float:
-    """MPI ranks x LAMMPS loop time over every run of every segment of one replica (core-h).
+    """CPU core-hours of one replica: over every run of every segment, LAMMPS' loop time x
+    its "% CPU use" x MPI ranks (from the segment logs ``log.<segment>.lammps``).
 
-    Read from the segment logs (``log.<segment>.lammps``: "Loop time of T on P procs"), so
-    a benchmark that was interrupted and continued still counts every step it ran; the
-    driver's start-up (a second or two per segment) is not included.
+    CPU time rather than wall time, so the cost is right even when the machine is shared
+    with other jobs; a benchmark that was interrupted and continued still counts every
+    step it ran.  The driver's start-up (a second or two per segment) is not included.
     """
     total = 0.0
     for log in folder.glob("log.*.lammps"):
-        for seconds, ranks in LOOP.findall(log.read_text()):
-            total += float(seconds) * int(ranks)
+        lines = log.read_text().splitlines()
+        for i, line in enumerate(lines):
+            loop = LOOP.match(line)
+            if not loop:
+                continue
+            seconds, ranks = float(loop[1]), int(loop[2])
+            cpu = next((CPU.match(x) for x in lines[i + 1:i + 5] if CPU.match(x)), None)
+            total += seconds * ranks * (float(cpu[1]) / 100.0 if cpu else 1.0)
     return total / 3600.0
 
 
@@ -99,8 +109,7 @@ def main() -> int:
     parser.add_argument("--target", type=float, default=0.10,
                         help="target 95%% CI half-width as a fraction of R_K")
     parser.add_argument("--at-once", type=int, default=None,
-                        help="replicas run side by side (default: all; keep it <= free cores, "
-                             "the cost is measured in wall time)")
+                        help="replicas run side by side (default: all)")
     args = parser.parse_args()
     python = sys.executable
     config = load_config(args.config)
@@ -132,7 +141,7 @@ def main() -> int:
     reached = "reached" if last["relative_half_width"] <= args.target else "NOT reached"
     print(f"{args.system} at {temperature:g} K: target {args.target:.0%} {reached} after "
           f"{last['production_ps_per_replica']:g} ps x {last['n_replicas']} replicas, "
-          f"{last['core_hours']:.3f} core-hours (MPI ranks x LAMMPS loop time); R_K = "
+          f"{last['core_hours']:.3f} CPU core-hours; R_K = "
           f"{last['R_K_m2K_W']:.3e} m2K/W, 95% CI [{last['R_K_ci95_low_m2K_W']:.3e}, "
           f"{last['R_K_ci95_high_m2K_W']:.3e}], half-width {last['relative_half_width']:.1%}")
     return 0
