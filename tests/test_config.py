@@ -251,3 +251,14 @@ def test_grain_boundary_without_sigma_is_a_schema_error():
     del raw["systems"]["GB"]["sigma"]
     with pytest.raises(ConfigError, match="sigma"):
         validate_config(raw)
+
+
+def test_a_system_can_have_its_own_number_of_replicas():
+    from workflow.config import nemd_replicas
+
+    config = validate_config(_gb_config(replicas=4))
+    assert nemd_replicas(config, "GB") == 4
+    config = validate_config(_gb_config())
+    assert nemd_replicas(config, "GB") == config["replicas"]
+    with pytest.raises(ConfigError, match="replicas"):
+        validate_config(_gb_config(replicas=0))

@@ -31,6 +31,7 @@ __all__ = [
     "emd_replicas",
     "emd_settings",
     "load_config",
+    "nemd_replicas",
     "nemd_settings",
     "run_seeds",
     "series_system_name",
@@ -171,6 +172,11 @@ def system_names(config: dict) -> list[str]:
 def system_temperatures(config: dict, system: str) -> list[float]:
     """Temperatures (K) at which ``system`` is run: its own list, else the study's."""
     return list(config["systems"][system].get("temperatures_K") or config["temperatures_K"])
+
+
+def nemd_replicas(config: dict, system: str) -> int:
+    """Number of NEMD replicas of ``system`` per temperature: its own, else the study's."""
+    return int(config["systems"][system].get("replicas") or config["replicas"])
 
 
 def _merged_nemd(config: dict, system: str) -> dict:

@@ -16,6 +16,7 @@ from workflow.config import (  # noqa: E402
     emd_analysis_settings,
     emd_replicas,
     emd_settings,
+    nemd_replicas,
     nemd_settings,
     system_names,
     system_temperatures,
@@ -69,13 +70,15 @@ def nemd_run_settings(wildcards):
 
 
 def system_json(wildcards):
-    return json.dumps({"name": wildcards.system, **CONFIG["systems"][wildcards.system]})
+    """The system's entry for the structure rules (its replica count does not change the cell)."""
+    system = {k: v for k, v in CONFIG["systems"][wildcards.system].items() if k != "replicas"}
+    return json.dumps({"name": wildcards.system, **system})
 
 
 def replica_results(wildcards):
     return [
         f"{run_dir(wildcards.system, wildcards.temperature, r)}/nemd.json"
-        for r in range(CONFIG["replicas"])
+        for r in range(nemd_replicas(CONFIG, wildcards.system))
     ]
 
 
@@ -127,7 +130,7 @@ def all_targets():
         f"{RESULTS}/{system}/T{temperature_label(t)}K/{method}/rep{r}/{figure}"
         for system in system_names(CONFIG)
         for t in system_temperatures(CONFIG, system)
-        for method, figure, n in (("nemd", "profile.png", CONFIG["replicas"]),
+        for method, figure, n in (("nemd", "profile.png", nemd_replicas(CONFIG, system)),
                                   ("emd", "emd.png", emd_replicas(CONFIG)))
         for r in range(n)
     ]
