@@ -16,6 +16,10 @@ rule analyse_nemd_run:
     params:
         python=PYTHON,
         analysis=lambda wildcards: json.dumps(analysis_settings(CONFIG)),
+        # not used by the command: ties the result to its run's settings, so that a changed
+        # run (e.g. a longer production) whose raw output was deleted is run again instead
+        # of its old analysed result being kept
+        run_settings=nemd_run_settings,
     message:
         "Fitting the temperature profile of {wildcards.system} at {wildcards.temperature} K, "
         "replica {wildcards.replica}"

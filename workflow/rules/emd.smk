@@ -45,6 +45,7 @@ rule analyse_emd_run:
     params:
         python=PYTHON,
         analysis=lambda wildcards: json.dumps(emd_analysis_settings(CONFIG)),
+        run_settings=emd_run_settings,  # unused: ties the result to its run (see analysis.smk)
     message:
         "Green-Kubo analysis of {wildcards.system} at {wildcards.temperature} K, "
         "replica {wildcards.replica}"
