@@ -44,6 +44,7 @@ class Potential:
     species: dict[str, str] = field(default_factory=dict)
     pair_modify: str | None = None
     timestep_fs: float = 1.0
+    balance_neigh_factor: float = 1.0
     citation: str = ""
     description: str = ""
 
@@ -72,6 +73,7 @@ def load_registry(path: str | Path = REGISTRY_PATH) -> dict[str, Potential]:
             species=dict(entry.get("species") or {}),
             pair_modify=entry.get("pair_modify"),
             timestep_fs=float(entry.get("timestep_fs", 1.0)),
+            balance_neigh_factor=float(entry.get("balance_neigh_factor", 1.0)),
             citation=entry.get("citation", ""),
             description=entry.get("description", ""),
         )

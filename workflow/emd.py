@@ -132,7 +132,7 @@ def _start(lmp, structure: Path, info: dict, s: EmdSettings, restart: Path | Non
     if restart is not None:
         load_structure(lmp, restart_file=restart, potential=s.potential, specorder=s.specorder)
         define_sides(lmp)
-        balance_along_z(lmp)
+        balance_along_z(lmp, s.potential)
         return {}
     load_structure(lmp, data_file=structure, potential=s.potential, specorder=s.specorder)
     geometry = close_periodically(lmp, _separation(s, info))
@@ -140,7 +140,7 @@ def _start(lmp, structure: Path, info: dict, s: EmdSettings, restart: Path | Non
         lmp.command("minimize 0.0 1.0e-4 2000 20000")
         lmp.command("reset_timestep 0")
     define_sides(lmp)
-    balance_along_z(lmp)
+    balance_along_z(lmp, s.potential)
     return geometry
 
 

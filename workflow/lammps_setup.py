@@ -41,21 +41,24 @@ def load_structure(lmp, *, data_file: str | Path | None = None, restart_file: st
     lmp.command("neigh_modify every 1 delay 0 check yes")
 
 
-def balance_along_z(lmp) -> bool:
+def balance_along_z(lmp, potential: str) -> bool:
     """Balance the MPI sub-domains along z by neighbour count (no-op on one rank).
 
     An interface stack is split into slabs along its long axis, and its two sides differ in
     density and potential cost (Cu has about 1.7 times the neighbours of Si within the
     same cutoff), so equal slabs leave one rank waiting for the other.  The cuts are moved
-    until each rank holds about the same number of neighbour pairs (``balance ... weight
-    neigh``).  The weights depend on positions only, never on measured times, so a rerun
-    with the same seeds and rank count is still reproduced exactly.  Call it after the
-    potential is set (it runs ``run 0`` to build the neighbour list).
+    until the ranks carry equal weight, a rank's weight growing with its neighbour count
+    (``balance ... weight neigh <factor>``, the factor from the potential's registry entry:
+    many-body potentials cost more than linearly in the neighbours).  The weights depend
+    on positions only, never on measured times, so a rerun with the same seeds and rank
+    count is still reproduced exactly.  Call it after the potential is set (it runs
+    ``run 0`` to build the neighbour list).
 
     Returns True when the sub-domains were balanced.
     """
     if int(lmp.extract_setting("world_size")) < 2:
         return False
+    factor = get_potential(potential).balance_neigh_factor
     lmp.command("run 0 post no")
-    lmp.command("balance 1.0 shift z 20 1.01 weight neigh 1.0")
+    lmp.command(f"balance 1.0 shift z 20 1.01 weight neigh {factor:g}")
     return True

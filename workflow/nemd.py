@@ -203,7 +203,7 @@ def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) 
         load_structure(lmp, restart_file=restart, potential=settings.potential,
                        specorder=settings.specorder)
     geometry = _define_regions(lmp, settings, info) if restart is None else None
-    balance_along_z(lmp)  # equal work per MPI rank across the two sides (no-op on 1 rank)
+    balance_along_z(lmp, settings.potential)  # equal work per rank (no-op on 1 rank)
     if restart is not None:
         geometry = json.loads((outdir / "geometry.json").read_text())
     elif rank == 0:
