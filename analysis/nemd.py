@@ -1,4 +1,4 @@
-"""Kapitza resistance of one NEMD replica: steady state, blocks, ΔT, J, R_K, G and κ.
+"""Kapitza resistance of one NEMD replica: steady state, slow mode, ΔT, J, R_K, G and κ.
 
 R_K = ΔT/J with ΔT the extrapolated temperature discontinuity at the interface and J the
 heat flux (Schelling, Phillpot & Keblinski, PRB 65, 144306 (2002)); G = 1/R_K; the bulk
@@ -13,15 +13,26 @@ Pipeline of :func:`analyse_replica`
    side-mean temperature difference, and the bath power.
 3. Steady state: MSER-5 on those series plus a drift test
    (:func:`analysis.steady_state.detect_steady_state`).
-4. Blocks: the Flyvbjerg–Petersen statistical inefficiency s (≈ 2 τ_int, in samples) of
-   the ΔT and power series gives the block length L = ceil(block_inefficiencies · s),
-   shortened if needed to keep at least ``min_blocks`` blocks (with a warning).
-5. Per block: ΔT, dT/dz per side and J (mean bath power / area).  R_K, G and κ are
-   ratios of the block means (the same as the time-averaged profile and flux) with a
-   delete-one-block jackknife standard error (:mod:`analysis.jackknife`), which equals the
-   delta method with the ΔT–J covariance to first order; the 95 % interval uses a
-   t-distribution with n_blocks − 1 dof.  The ratio of means avoids the bias of a mean of
-   per-block ratios when J is noisy.  G's interval is the image of R_K's (1/R).
+4. The slow mode.  The jump relaxes on τ_slow = C_eff R_K / A (C = 3 N k_B of each side's
+   atoms not held by a thermostat, :mod:`analysis.slow_mode`), estimated from the run's
+   own R_K.  At least ``discard_taus`` τ_slow are discarded as transient, and the replica
+   is **converged** only if the steady window that remains holds ``window_taus`` τ_slow
+   (default 5), the MSER/drift checks pass and ΔT > 0.  A replica that is not converged
+   gets point estimates and no interval (the SE and CI fields are None) and says why.
+5. Blocks of ``block_taus`` τ_slow (≥ ``min_blocks`` of them).  R_K = mean ΔT / mean J (the
+   time-averaged profile and flux); its error is that of the mean of the linearised
+   ratio u = (ΔT − R_K J)/J̄ by batch means made exact for the OU slow mode
+   (:func:`analysis.slow_mode.ou_batch_mean`: bias and Satterthwaite dof from the block
+   covariance), with τ_slow re-evaluated at the upper end of the R_K interval so that a
+   low estimate cannot shrink its own error.  On synthetic profiles with the slow mode the
+   95 % interval covers 92–98 % of the time (tests/test_coverage.py).  G's interval is
+   the image of R_K's (1/R).
+6. Systematic error of the fit window: R_K of the time-mean profile with 0–2 whole bins
+   (atomic planes when the driver bins by plane) dropped next to the interface and next
+   to the bath; half the range is ``R_K_sys_m2K_W`` and enters the total interval.
+7. Linear response: the run is flagged when ΔT > ``max_jump_fraction`` × T.
+8. κ per side from the resistivity ρ = |dT/dz|/J (a ratio of means like R_K), inverted;
+   only a lower bound when ρ's interval reaches zero.
 """
 
 from __future__ import annotations
@@ -31,28 +42,30 @@ import warnings as _warnings
 from collections.abc import Mapping
 
 import numpy as np
+from scipy import stats
 
-from .blocking import block_means, flyvbjerg_petersen, mean_ci, t_interval
+from .blocking import block_means, t_interval
 from .flux import heat_flux, sample_powers
 from .io import to_jsonable
-from .jackknife import jackknife
 from .jump import SIDES, fit_windows, hot_side, temperature_jump, window_mask
 from .linear_fit import linear_functionals
+from .slow_mode import integrated_time_samples, ou_batch_mean, slow_relaxation_time_ps
 from .steady_state import detect_steady_state
 from .units import conductance_MW_m2K, flux_W_m2, kappa_W_mK
 
 __all__ = [
     "DEFAULT_SETTINGS",
+    "MK_W_PER_RESISTIVITY",
     "PROFILE_COLUMNS",
     "analyse_replica",
     "estimate_keys",
+    "kappa_from_resistivity",
     "profile_table",
     "validate_replica",
 ]
 
-#: Fewest steady-state samples analysed (blocks drop a remainder; the bath-power blocking
-#: analysis needs 32).
-MIN_STEADY_SAMPLES = 64
+#: Thermal resistivity 1/κ in m K/W per (K/Å)/(W/m²) of |dT/dz|/J.  [m K W⁻¹ / (K Å⁻¹ W⁻¹ m²)]
+MK_W_PER_RESISTIVITY = 1.0 / float(kappa_W_mK(1.0, 1.0))
 
 #: Analysis settings (config values) and their defaults.
 DEFAULT_SETTINGS: dict = {
@@ -61,12 +74,20 @@ DEFAULT_SETTINGS: dict = {
     "fit_windows_A": None,  # explicit {"A": [lo, hi], "B": [lo, hi]} overrides both [Å]
     "min_discard_ps": 0.0,  # discard at least this much of the start [ps]
     "discard_factor": 1.5,  # discard this × the MSER-5 transient length [-]
+    "discard_taus": 1.0,  # and at least this many τ_slow [-]
+    "window_taus": 5.0,  # converged: steady window ≥ this many τ_slow [-]
+    "block_taus": 0.5,  # block length in τ_slow [-]
+    "tau_upper_z": 1.0,  # τ_slow for the error taken at R_K + this × SE(R_K) [-]
     "min_blocks": 5,  # fewest time blocks
-    "block_inefficiencies": 10.0,  # block length ≥ this × statistical inefficiency (≈ 2τ_int)
     "min_bin_fill": 0.5,  # drop fit bins with fewer atoms than this × median [-]
     "linearity_alpha": 0.01,  # flag a side as non-linear below this p-value [-]
     "max_flux_imbalance": 0.05,  # warn above this |P_hot + P_cold| / mean |P| (and 3 SE) [-]
     "drift_alpha": 0.01,  # steady-state drift test level [-]
+    "max_jump_fraction": 0.2,  # linear response: flag ΔT above this fraction of T [-]
+    "scan_interface_bins": [0, 1, 2],  # bins dropped next to the interface in the scan
+    "scan_bath_bins": [0, 1, 2],  # bins dropped next to the bath in the scan
+    "bath": "ehex",  # bath kind of the run: "ehex" (bath atoms carry the slow mode) or
+    # "langevin" (thermostatted bath atoms do not)
 }
 
 #: Columns of :func:`profile_table`, in order.
@@ -84,8 +105,8 @@ def estimate_keys(name: str, value: float, se: float, low: float, high: float) -
     ----------
     name : str
         One of "R_K", "G", "delta_T", "flux", "kappa_A", "kappa_B".
-    value, se, low, high : float
-        Estimate, standard error and 95 % interval.
+    value, se, low, high : float or None
+        Estimate, standard error and 95 % interval (None: not available).
 
     Returns
     -------
@@ -93,8 +114,9 @@ def estimate_keys(name: str, value: float, se: float, low: float, high: float) -
         Four entries named with the quantity's unit.
     """
     unit = _QUANTITY_UNITS[name]
-    return {f"{name}_{unit}": float(value), f"{name}_se_{unit}": float(se),
-            f"{name}_ci95_low_{unit}": float(low), f"{name}_ci95_high_{unit}": float(high)}
+    number = (lambda v: None if v is None else float(v))
+    return {f"{name}_{unit}": number(value), f"{name}_se_{unit}": number(se),
+            f"{name}_ci95_low_{unit}": number(low), f"{name}_ci95_high_{unit}": number(high)}
 
 
 def validate_replica(raw: Mapping) -> dict:
@@ -192,25 +214,6 @@ def _sample_series(d: dict, masks: dict, side_hot: str) -> dict:
     return out
 
 
-def _block_length(series: list[np.ndarray], s: dict, notes: list[str]) -> tuple[int, float]:
-    """Block length (samples) from the FP statistical inefficiency; see module docstring."""
-    m = series[0].size
-    fps = [flyvbjerg_petersen(x, min_blocks=min(8, m // 4)) for x in series]
-    if not all(fp.converged for fp in fps):
-        notes.append("blocking analysis found no plateau: correlation time may be "
-                     "underestimated, the run may be too short")
-    ineff = max(fp.statistical_inefficiency for fp in fps)
-    length = math.ceil(s["block_inefficiencies"] * ineff)
-    if m // length < s["min_blocks"]:
-        length = m // s["min_blocks"]
-        notes.append(f"only {m} steady samples: blocks shortened to {length} samples "
-                     f"(< {s['block_inefficiencies']:g} × statistical inefficiency "
-                     f"{ineff:.1f}); the CI may be too narrow -- run longer")
-    if length < 1:
-        raise ValueError(f"only {m} steady samples, fewer than min_blocks")
-    return length, ineff
-
-
 def _profile(T_used: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
     """Time-mean profile and its SEM per bin from block means (NaN-aware)."""
     n_blocks = T_used.shape[0] // length
@@ -221,6 +224,44 @@ def _profile(T_used: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
         mean = np.nanmean(kept, axis=0)
         sem = np.nanstd(blocks, axis=0, ddof=1) / np.sqrt(np.sum(np.isfinite(blocks), axis=0))
     return mean, sem
+
+
+def _kept_range(n_samples: int, k0: int, block: int, min_blocks: int) -> tuple[int, int]:
+    """Block length (samples) and first kept sample: whole blocks ending at the last sample."""
+    available = n_samples - k0
+    block = max(1, min(block, available // min_blocks)) if available >= min_blocks else 1
+    n_blocks = available // block
+    return block, n_samples - n_blocks * block
+
+
+def _ratio_estimate(num: np.ndarray, den: np.ndarray, block: int, tau_samples: float):
+    """Ratio of means num/den with its slow-mode-corrected error (linearised ratio).
+
+    The ratio's first-order error is that of the mean of u = (num − r den)/mean(den),
+    whose blocks are treated by :func:`analysis.slow_mode.ou_batch_mean`.
+    """
+    r = float(num.mean() / den.mean())
+    u = (num - r * den) / den.mean()
+    phi = math.exp(-1.0 / tau_samples) if tau_samples > 0 else 0.0
+    est = ou_batch_mean(u, block, phi)
+    return r, est
+
+
+def _tau_samples(tau_ps: float, dt: float, floor_samples: float) -> float:
+    """τ in samples, never below the data's own correlation time (``floor_samples``)."""
+    return max(tau_ps / dt if math.isfinite(tau_ps) else 0.0, floor_samples)
+
+
+def _side_atoms(d: dict, bath: str) -> dict[str, float]:
+    """Atoms per side that carry the slow mode (all mobile atoms; with thermostatted
+    Langevin baths, those outside the bath regions)."""
+    z, atoms = d["z_A"], d["atoms_per_bin"]
+    free = np.ones_like(atoms, dtype=bool)
+    if bath == "langevin":
+        for region in (d["hot_region_A"], d["cold_region_A"]):
+            free &= ~((z >= min(region)) & (z <= max(region)))
+    below = z < d["z_interface_A"]
+    return {"A": float(atoms[below & free].sum()), "B": float(atoms[~below & free].sum())}
 
 
 def analyse_replica(raw: Mapping, settings: Mapping | None = None) -> dict:
@@ -236,20 +277,24 @@ def analyse_replica(raw: Mapping, settings: Mapping | None = None) -> dict:
     Returns
     -------
     dict
-        JSON-serialisable (NaN → None).  For each of R_K [m2K_W], G [MW_m2K], delta_T [K],
-        flux [W_m2], kappa_A [W_mK], kappa_B [W_mK]: ``<q>_<unit>``, ``<q>_se_<unit>``,
-        ``<q>_ci95_low_<unit>``, ``<q>_ci95_high_<unit>``.  Also ``ci_dof``,
-        ``hot_side``, ``flux_imbalance``, ``power_hot_eV_ps``, ``power_cold_eV_ps``,
-        ``grad_A_K_per_A``, ``grad_B_K_per_A``, ``T_interface_A_K``, ``T_interface_B_K``,
-        ``fit_windows_A`` ({"A": [lo, hi], "B": [lo, hi]}), ``fit_lines``
-        ({side: {"slope_K_per_A", "intercept_K"}}), ``linear_A``, ``linear_B``,
-        ``linearity_p_A``, ``linearity_p_B``, ``steady_state_start_ps``,
-        ``analysis_start_ps``, ``analysis_end_ps``, ``stationary``, ``n_blocks``,
-        ``block_length_ps``, ``block_length_samples``, ``statistical_inefficiency``,
-        ``blocks`` (per-block delta_T_K, flux_W_m2, grad_A_K_per_A, grad_B_K_per_A),
-        ``profile`` (z_A, atoms_per_bin, T_mean_K, T_sem_K, fit_bin_A, fit_bin_B),
-        ``z_interface_A``, ``hot_region_A``, ``cold_region_A``, ``area_A2``,
-        ``settings``, ``warnings`` (list of str).
+        JSON-serialisable (NaN → None).  For R_K [m2K_W], G [MW_m2K], delta_T [K],
+        flux [W_m2]: ``<q>_<unit>``, ``<q>_se_<unit>``, ``<q>_ci95_low_<unit>``,
+        ``<q>_ci95_high_<unit>``; the standard error and the interval are None when the
+        replica is not ``converged`` (then ``<q>_<unit>`` is a point estimate only).
+        ``R_K_sys_m2K_W`` (fit-window systematic, half the range of the window scan),
+        ``R_K_total_ci95_low_m2K_W``/``_high_`` (statistical and systematic combined),
+        ``window_scan`` (the scanned windows and their R_K).  Per side X:
+        ``kappa_X_W_mK`` with its interval (upper end None when the gradient's interval
+        reaches zero), ``kappa_X_lower_bound_W_mK``, and the thermal resistivity
+        ``resistivity_X_mK_W`` = |dT/dz|/J with its ``_se_`` and ``resistivity_X_dof``
+        (what replicas combine before inverting).  ``converged``, ``convergence``
+        ({tau_slow_ps, steady_window_ps, required_window_ps, discard_ps, reasons}),
+        ``linear_response`` (ΔT ≤ max_jump_fraction × T), ``T_mean_K``, ``ci_dof``,
+        ``hot_side``, flux bookkeeping, fit windows and lines, linearity tests,
+        ``stationary``, ``steady_state_start_ps``, ``analysis_start_ps``,
+        ``analysis_end_ps``, ``n_blocks``, ``block_length_ps``, ``se_inflation`` (slow-
+        mode correction of the naive batch-means error), ``blocks``, ``profile``,
+        geometry, ``settings`` and ``warnings`` (list of str).
     """
     s = _settings(settings)
     d = validate_replica(raw)
@@ -261,36 +306,61 @@ def analyse_replica(raw: Mapping, settings: Mapping | None = None) -> dict:
     windows = {side: tuple(float(v) for v in windows[side]) for side in SIDES}
     masks = _fit_bins(d, windows, s["min_bin_fill"], notes)
     series = _sample_series(d, masks, side_hot)
+    time_ps = d["time_ps"]
+    dt = float(time_ps[1] - time_ps[0])
+    n_samples = time_ps.size
 
     steady = detect_steady_state(
-        d["time_ps"], [series["delta_T"], series["side_diff"], series["flux"]],
+        time_ps, [series["delta_T"], series["side_diff"], series["flux"]],
         min_discard_ps=s["min_discard_ps"], safety_factor=s["discard_factor"],
         drift_alpha=s["drift_alpha"])
-    notes += [f"not stationary: {r}" for r in steady["reasons"]]
+    reasons = list(steady["reasons"])
+    atoms = _side_atoms(d, s["bath"])
+    area = d["area_A2"]
+    # Preliminary R_K and τ_slow from the MSER steady part; then discard ≥ discard_taus τ.
     k0 = steady["start_index"]
-    n_samples = d["time_ps"].size
-    if n_samples - k0 < MIN_STEADY_SAMPLES <= n_samples:
-        # Keep enough samples for the statistics instead of failing the whole study: the
-        # result is then flagged, and a longer run is what the user must do.
-        k0 = n_samples - MIN_STEADY_SAMPLES
-        steady["stationary"] = False
-        notes.append(f"transient detection left fewer than {MIN_STEADY_SAMPLES} samples: the "
-                     f"last {MIN_STEADY_SAMPLES} were analysed; the run is probably too short "
-                     "to reach a steady state -- lengthen nemd.production_ps")
-    length, ineff = _block_length([series["delta_T"][k0:], series["flux"][k0:]], s, notes)
-    n_blocks = (d["time_ps"].size - k0) // length
-    first = d["time_ps"].size - n_blocks * length  # leftover dropped at the start
-    blocks = {k: block_means(series[k][first:], length)
-              for k in ("delta_T", "flux", "grad_A", "grad_B")}
-    out = _estimates(blocks, side_hot, n_blocks)
-    flux_info = heat_flux(d["time_ps"], d["energy_hot_eV"], d["energy_cold_eV"], d["area_A2"],
-                          float(np.concatenate([[0.0], d["time_ps"]])[first]))
-    notes += flux_info["warnings"]
-    if flux_info["flux_imbalance"] > max(s["max_flux_imbalance"],
-                                         3.0 * flux_info["flux_imbalance_se"]):
-        notes.append(f"hot/cold bath powers differ by {100 * flux_info['flux_imbalance']:.1f} %")
+    r0 = float(series["delta_T"][k0:].mean() / series["flux"][k0:].mean())
+    tau0 = slow_relaxation_time_ps(atoms["A"], atoms["B"], r0, area)
+    window_start = np.concatenate([[0.0], time_ps[:-1]])
+    if math.isfinite(tau0):
+        k_tau = int(np.searchsorted(window_start, s["discard_taus"] * tau0 - 1e-9))
+        k0 = min(max(k0, k_tau), n_samples - s["min_blocks"])
+    tau_fp_samples = integrated_time_samples(series["delta_T"][k0:])  # the data's own τ
+    block, first = _kept_range(n_samples, k0, math.ceil(
+        s["block_taus"] * _tau_samples(tau0, dt, tau_fp_samples)), s["min_blocks"])
+    n_blocks = (n_samples - first) // block
+    kept = slice(first, None)
+    dT, flux = series["delta_T"][kept], series["flux"][kept]
+    r, est = _ratio_estimate(dT, flux, block, _tau_samples(tau0, dt, tau_fp_samples))
+    tau_ps = slow_relaxation_time_ps(atoms["A"], atoms["B"], r, area)
+    # τ at the upper end of the interval: a low R_K must not shrink its own error bar.
+    r_hi = r + s["tau_upper_z"] * est.se
+    tau_hi = slow_relaxation_time_ps(atoms["A"], atoms["B"], max(r, r_hi), area)
+    tau_use = _tau_samples(tau_hi, dt, tau_fp_samples)
+    r, est = _ratio_estimate(dT, flux, block, tau_use)
+    r_se = est.se
+    window_ps = float(time_ps[-1] - window_start[first])
+    required_ps = s["window_taus"] * tau_ps if math.isfinite(tau_ps) else float("inf")
+    if not r > 0 or not math.isfinite(tau_ps):
+        reasons.append("no positive temperature jump: τ_slow = C_eff R_K / A is undefined")
+    elif window_ps < required_ps:
+        reasons.append(f"steady window {window_ps:.1f} ps is shorter than {s['window_taus']:g} "
+                       f"× τ_slow = {required_ps:.1f} ps (τ_slow = C_eff R_K / A = "
+                       f"{tau_ps:.1f} ps): lengthen nemd.production_ps to at least "
+                       f"{float(window_start[first]) + required_ps:.0f} ps")
+    if n_blocks < s["min_blocks"]:
+        reasons.append(f"only {n_blocks} blocks in the steady window (need {s['min_blocks']})")
+    converged = not reasons
+    notes += [f"not converged: {why}" for why in reasons]
 
-    T_mean, T_sem = _profile(d["temperature_K"][first:], length)
+    out = _estimates(r, r_se, est.dof, series, kept, block, tau_use, converged)
+    out |= _conductivities(series, kept, block, tau_use, side_hot, converged)
+    t_start = float(window_start[first])
+    flux_info = _flux_check(d, t_start, s, notes)
+
+    T_mean, T_sem = _profile(d["temperature_K"][first:], block)
+    scan = _window_scan(d, masks, T_mean, side_hot, float(flux.mean()), s)
+    out |= _systematic(out, scan, converged)
     rel_sigma = 1.0 / np.sqrt(np.where(d["atoms_per_bin"] > 0, d["atoms_per_bin"], np.nan))
     used = masks["A"] | masks["B"]
     jump = temperature_jump(d["z_A"], np.where(used, T_mean, np.nan), rel_sigma,
@@ -302,17 +372,30 @@ def analyse_replica(raw: Mapping, settings: Mapping | None = None) -> dict:
         linear[side] = bool(not p < s["linearity_alpha"])
         if not linear[side]:
             notes.append(f"side {side}: profile not linear in the fit window (p = {p:.2g})")
-    notes += _sanity_notes(out)
-    dt = float(d["time_ps"][1] - d["time_ps"][0])
+    weights = d["atoms_per_bin"][used]
+    T_ref = float(np.sum(T_mean[used] * weights) / np.sum(weights))
+    linear_response = bool(abs(out["delta_T_K"]) <= s["max_jump_fraction"] * T_ref)
+    if not linear_response:
+        notes.append(f"outside linear response: ΔT = {out['delta_T_K']:.1f} K is more than "
+                     f"{100 * s['max_jump_fraction']:.0f} % of T = {T_ref:.0f} K; lower the "
+                     "heat flux (nemd.heat_flux_W_m2) or the bath difference (nemd.delta_T_K)")
+    notes += _sanity_notes(out, converged)
+    blocks = {k: block_means(series[k][kept], block)
+              for k in ("delta_T", "flux", "grad_A", "grad_B")}
     out |= {
-        "ci_dof": n_blocks - 1,
+        "converged": converged,
+        "convergence": {"tau_slow_ps": tau_ps, "tau_slow_upper_ps": tau_hi,
+                        "tau_data_ps": tau_fp_samples * dt,
+                        "steady_window_ps": window_ps, "required_window_ps": required_ps,
+                        "discard_ps": t_start, "window_taus": s["window_taus"],
+                        "heat_capacity_atoms": atoms, "reasons": reasons},
+        "linear_response": linear_response,
+        "T_mean_K": T_ref,
+        "ci_dof": est.dof if converged else None,
         "hot_side": side_hot,
-        "flux_imbalance": flux_info["flux_imbalance"],
-        "flux_imbalance_se": flux_info["flux_imbalance_se"],
-        "power_hot_eV_ps": flux_info["power_hot_eV_ps"],
-        "power_cold_eV_ps": flux_info["power_cold_eV_ps"],
-        "grad_A_K_per_A": float(blocks["grad_A"].mean()),
-        "grad_B_K_per_A": float(blocks["grad_B"].mean()),
+        **flux_info,
+        "grad_A_K_per_A": float(series["grad_A"][kept].mean()),
+        "grad_B_K_per_A": float(series["grad_B"][kept].mean()),
         "T_interface_A_K": jump["T_interface_A_K"],
         "T_interface_B_K": jump["T_interface_B_K"],
         "fit_windows_A": {side: list(windows[side]) for side in SIDES},
@@ -323,13 +406,14 @@ def analyse_replica(raw: Mapping, settings: Mapping | None = None) -> dict:
         "linearity_p_A": jump["linearity_p_A"],
         "linearity_p_B": jump["linearity_p_B"],
         "steady_state_start_ps": steady["start_ps"],
-        "analysis_start_ps": flux_info["t_start_ps"],
-        "analysis_end_ps": flux_info["t_end_ps"],
+        "analysis_start_ps": t_start,
+        "analysis_end_ps": float(time_ps[-1]),
         "stationary": steady["stationary"],
         "n_blocks": int(n_blocks),
-        "block_length_ps": length * dt,
-        "block_length_samples": int(length),
-        "statistical_inefficiency": float(ineff),
+        "block_length_ps": block * dt,
+        "block_length_samples": int(block),
+        "se_inflation": est.inflation,
+        "statistical_inefficiency": 2.0 * tau_fp_samples,
         "blocks": {"delta_T_K": blocks["delta_T"], "flux_W_m2": blocks["flux"],
                    "grad_A_K_per_A": blocks["grad_A"], "grad_B_K_per_A": blocks["grad_B"]},
         "profile": {"z_A": d["z_A"], "atoms_per_bin": d["atoms_per_bin"], "T_mean_K": T_mean,
@@ -344,39 +428,151 @@ def analyse_replica(raw: Mapping, settings: Mapping | None = None) -> dict:
     return to_jsonable(out)
 
 
-def _estimates(blocks: dict, side_hot: str, n_blocks: int) -> dict:
-    """R_K, G, ΔT, J and κ per side from block values (see module docstring)."""
-    dof = n_blocks - 1
-    flow = 1.0 if side_hot == "A" else -1.0  # +1: heat flows towards +z
+def _interval_or_none(value: float, se: float, dof: float, converged: bool) -> tuple:
+    """(se, low, high), or Nones when the run did not converge."""
+    if not converged:
+        return None, None, None
+    low, high = t_interval(value, se, dof)
+    return se, float(low), float(high)
+
+
+def _estimates(r: float, r_se: float, dof: float, series: dict, kept: slice, block: int,
+               tau_samples: float, converged: bool) -> dict:
+    """R_K, G, ΔT and J with intervals (Nones when not converged)."""
+    phi = math.exp(-1.0 / tau_samples) if tau_samples > 0 else 0.0
     out = {}
-    for name, key in (("delta_T", "delta_T"), ("flux", "flux")):
-        ci = mean_ci(blocks[key])
-        out |= estimate_keys(name, ci["mean"], ci["se"], ci["low"], ci["high"])
-    r, r_se = jackknife(np.divide, blocks["delta_T"], blocks["flux"])
-    r_lo, r_hi = t_interval(r, r_se, dof)
-    out |= estimate_keys("R_K", r, r_se, r_lo, r_hi)
-    out |= _conductance_keys(r, r_se, float(r_lo), float(r_hi))
-    for side in SIDES:
-        k, k_se = jackknife(lambda j, g: kappa_W_mK(j, -flow * g), blocks["flux"],
-                            blocks[f"grad_{side}"])
-        out |= estimate_keys(f"kappa_{side}", k, k_se, *t_interval(k, k_se, dof))
+    for name in ("delta_T", "flux"):
+        est = ou_batch_mean(series[name][kept], block, phi)
+        out |= estimate_keys(name, est.mean, *_interval_or_none(est.mean, est.se, est.dof,
+                                                                 converged))
+    r_int = _interval_or_none(r, r_se, dof, converged)
+    out |= estimate_keys("R_K", r, *r_int)
+    out |= _conductance_keys(r, *r_int)
     return out
 
 
-def _conductance_keys(r: float, r_se: float, r_lo: float, r_hi: float) -> dict:
+def _conductivities(series: dict, kept: slice, block: int, tau_samples: float,
+                    side_hot: str, converged: bool) -> dict:
+    """Per side the resistivity |dT/dz|/J (with its error) and κ, its inverse.
+
+    The resistivity is a ratio of means like R_K and is what replicas combine; κ = 1/ρ is
+    reported with the image of ρ's interval, and only as a lower bound when that interval
+    reaches zero (a gradient not resolved from zero means κ could be arbitrarily large).
+    """
+    flow = 1.0 if side_hot == "A" else -1.0
+    out = {}
+    flux = series["flux"][kept]
+    for side in SIDES:
+        magnitude = -flow * series[f"grad_{side}"][kept]  # K/Å, > 0 down the gradient
+        rho, est = _ratio_estimate(magnitude, flux, block, tau_samples)
+        rho_se = est.se
+        out |= {f"resistivity_{side}_mK_W": rho * MK_W_PER_RESISTIVITY,
+                f"resistivity_{side}_se_mK_W": rho_se * MK_W_PER_RESISTIVITY,
+                f"resistivity_{side}_dof": est.dof}
+        out |= kappa_from_resistivity(side, rho, rho_se, est.dof, converged)
+    return out
+
+
+def kappa_from_resistivity(side: str, rho: float, rho_se: float, dof: float,
+                           converged: bool) -> dict:
+    """κ of one side from its resistivity ρ = |dT/dz|/J ((K/Å)/(W/m²)) and ρ's error.
+
+    Returns ``kappa_<side>_W_mK`` (None when ρ ≤ 0), its ``_se_``/interval keys, and
+    ``kappa_<side>_lower_bound_W_mK``: 1/ρ_high when the interval of ρ reaches zero
+    (the upper end of κ is then None: unbounded), None when ρ's whole interval is ≤ 0.
+    """
+    value = 1.0 / (rho * MK_W_PER_RESISTIVITY) if rho > 0 else None
+    se = low = high = bound = None
+    if converged:
+        lo_rho, hi_rho = (float(v) for v in t_interval(rho, rho_se, dof))
+        if hi_rho > 0:
+            low = bound = 1.0 / (hi_rho * MK_W_PER_RESISTIVITY)
+            high = 1.0 / (lo_rho * MK_W_PER_RESISTIVITY) if lo_rho > 0 else None
+            se = value * rho_se / rho if value is not None else None
+    unit = _QUANTITY_UNITS[f"kappa_{side}"]
+    return {f"kappa_{side}_{unit}": value, f"kappa_{side}_se_{unit}": se,
+            f"kappa_{side}_ci95_low_{unit}": low, f"kappa_{side}_ci95_high_{unit}": high,
+            f"kappa_{side}_lower_bound_{unit}": bound}
+
+
+def _flux_check(d: dict, t_start: float, s: dict, notes: list[str]) -> dict:
+    """Bath power bookkeeping and the energy-balance check (needs ≥ 32 samples)."""
+    try:
+        info = heat_flux(d["time_ps"], d["energy_hot_eV"], d["energy_cold_eV"], d["area_A2"],
+                         t_start)
+    except ValueError as error:
+        notes.append(f"bath energy balance not checked: {error}")
+        return {"flux_imbalance": None, "flux_imbalance_se": None, "power_hot_eV_ps": None,
+                "power_cold_eV_ps": None}
+    notes += info["warnings"]
+    if info["flux_imbalance"] > max(s["max_flux_imbalance"], 3.0 * info["flux_imbalance_se"]):
+        notes.append(f"hot/cold bath powers differ by {100 * info['flux_imbalance']:.1f} %")
+    return {k: info[k] for k in ("flux_imbalance", "flux_imbalance_se", "power_hot_eV_ps",
+                                 "power_cold_eV_ps")}
+
+
+def _window_scan(d: dict, masks: dict, T_mean: np.ndarray, side_hot: str, flux: float,
+                 s: dict) -> list[dict]:
+    """R_K of the time-mean profile with whole bins (atomic planes) dropped from the fit.
+
+    For every pair (i, j) from ``scan_interface_bins`` × ``scan_bath_bins`` both sides
+    drop their i fit bins nearest the interface and their j nearest the bath; windows
+    left with fewer than 4 bins are skipped.
+    """
+    z, w = d["z_A"], d["atoms_per_bin"]
+    cold = "B" if side_hot == "A" else "A"
+    rows = []
+    for i in s["scan_interface_bins"]:
+        for j in s["scan_bath_bins"]:
+            t_i = {}
+            for side in SIDES:
+                idx = np.flatnonzero(masks[side])  # ordered by z
+                near_interface_first = idx[::-1] if side == "A" else idx
+                keep = near_interface_first[i: len(idx) - j]
+                if keep.size < 4:
+                    break
+                a, _ = linear_functionals(z[keep], w[keep], d["z_interface_A"])
+                t_i[side] = float(T_mean[keep] @ a)
+            if len(t_i) == 2:
+                rows.append({"interface_bins_dropped": int(i), "bath_bins_dropped": int(j),
+                             "R_K_m2K_W": (t_i[side_hot] - t_i[cold]) / flux})
+    return rows
+
+
+def _systematic(out: dict, scan: list[dict], converged: bool) -> dict:
+    """Fit-window systematic error and the total interval.
+
+    The systematic is the half-range h of R_K over the window scan, read as a rectangular
+    distribution (σ_sys = h/√3, GUM type B, JCGM 100:2008 §4.3.7); the total 95 % half-width
+    is sqrt(w_stat² + (1.96 σ_sys)²) about the statistical estimate.
+    """
+    values = [row["R_K_m2K_W"] for row in scan]
+    half_range = 0.5 * (max(values) - min(values)) if len(values) > 1 else 0.0
+    total_low = total_high = None
+    if converged:
+        w_stat = 0.5 * (out["R_K_ci95_high_m2K_W"] - out["R_K_ci95_low_m2K_W"])
+        w_total = math.hypot(w_stat, 1.96 * half_range / math.sqrt(3.0))
+        total_low, total_high = out["R_K_m2K_W"] - w_total, out["R_K_m2K_W"] + w_total
+    return {"R_K_sys_m2K_W": half_range, "R_K_total_ci95_low_m2K_W": total_low,
+            "R_K_total_ci95_high_m2K_W": total_high, "window_scan": scan}
+
+
+def _conductance_keys(r: float, r_se, r_lo, r_hi) -> dict:
     """G = 1/R_K; SE by the delta method, interval = image of the R_K interval."""
     g = float(conductance_MW_m2K(r))
+    if r_se is None:
+        return estimate_keys("G", g, None, None, None)
     g_lo = float(conductance_MW_m2K(r_hi)) if r_hi > 0 else float("inf")
     g_hi = float(conductance_MW_m2K(r_lo)) if r_lo > 0 else float("inf")
     return estimate_keys("G", g, abs(g) * r_se / abs(r), g_lo, g_hi)
 
 
-def _sanity_notes(out: dict) -> list[str]:
+def _sanity_notes(out: dict, converged: bool) -> list[str]:
     notes = []
-    if not out["delta_T_ci95_low_K"] > 0:
+    if converged and not out["delta_T_ci95_low_K"] > 0:
         notes.append("the temperature jump is not resolved (95 % CI includes ΔT ≤ 0)")
     for side in SIDES:
-        if not out[f"kappa_{side}_W_mK"] > 0:
+        if not (out[f"resistivity_{side}_mK_W"] or 0) > 0:
             notes.append(f"side {side}: temperature gradient has the wrong sign")
     return notes
 

@@ -1,23 +1,29 @@
 """Combining independent NEMD replicas (seeds) into one estimate with a 95 % interval.
 
-Choice: an inverse-variance weighted mean of the replica estimates, each with its own
-block-jackknife standard error, with the Birge ratio R_B = sqrt(χ²/(n−1)) of the scatter
-about that mean (Birge, Phys. Rev. 40, 207 (1932)) used as in the Particle Data Group's
-averaging procedure (PDG, *Review of Particle Physics*, Introduction, "Averaging
-procedures"): when the
-replicas scatter more than their errors (R_B > 1) the standard error is multiplied by
-R_B, keeping the Welch–Satterthwaite dof of the weighted sum; when the scatter is
-significant (χ² test, p < 0.05: the replicas really disagree) the interval also falls
-back to n − 1 degrees of freedom, the between-replica scatter being then the only
-trustworthy error.  Without the significance gate, two consistent replicas would get
-t(1 dof) = 12.7 half of the time by chance alone.  With one replica this is its
-own block interval.  Pooling all blocks instead would ignore replica-to-replica
-differences (e.g. in the initial structure) that the Birge inflation does catch.  G's
-interval is the image of R_K's, 1/R.
+Replicas are the independent units.  Each converged replica brings its estimate v_i with
+a standard error s_i from its own slow-mode-corrected blocks (:mod:`analysis.nemd`) and
+the Satterthwaite dof ν_i of that error.  The combined estimate is the **equal-weight**
+mean v̄ = Σ v_i / n with Var(v̄) = Σ s_i² / n² and the Welch–Satterthwaite dof of that sum
+(Satterthwaite 1946; Welch 1947).  Equal weights, because inverse-variance weights built
+from noisy errors favour the replicas whose error happens to be small — for a ratio like
+R_K = ΔT/J those are the ones with the smaller ΔT, which biases the mean low.  The
+replicas are also checked against each other: Cochran's Q = Σ (v_i − v̄)²/s_i² against
+χ²(n − 1); when they disagree (p < ``DISAGREEMENT_P``) the interval falls back to the
+replica means alone, v̄ ± t_{n−1} sd(v_i)/√n, which needs no within-replica error at all.
+tests/test_coverage.py shows 92–98 % coverage for 2 and 3 replicas of runs with the slow
+mode.  A combination with any replica that did not converge is itself not converged: it
+gets the equal-weight point estimate and no interval.  We recommend ≥ 3 replicas: with
+2, a disagreement leaves a t interval on 1 dof (t = 12.7).
+
+κ of each side: the resistivities ρ = |dT/dz|/J (ratios of means, with errors) are
+combined first and then inverted (:func:`analysis.nemd.kappa_from_resistivity`), so a
+gradient not resolved from zero gives a lower bound on κ, never a negative one.
+The fit-window systematic is the half-range of the replica-averaged window scan.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -25,19 +31,170 @@ from scipy import stats
 
 from .blocking import t_interval, welch_satterthwaite_dof
 from .io import to_jsonable
-from .nemd import _conductance_keys, estimate_keys
+from .jump import SIDES
+from .nemd import (
+    MK_W_PER_RESISTIVITY,
+    _conductance_keys,
+    _systematic,
+    estimate_keys,
+    kappa_from_resistivity,
+)
 
-__all__ = ["combine_replicas", "weighted_mean_birge"]
+__all__ = ["combine_replicas", "equal_weight_mean", "weighted_mean_birge"]
 
-#: χ² p-value below which replicas are taken to disagree (interval on n − 1 dof).
-DISAGREEMENT_P = 0.05
+#: Birge: χ² p-value below which values are taken to disagree (interval on n − 1 dof).
+BIRGE_DISAGREEMENT_P = 0.05
 
-_COMBINED = (("R_K", "m2K_W"), ("delta_T", "K"), ("flux", "W_m2"), ("kappa_A", "W_mK"),
-             ("kappa_B", "W_mK"))
+#: Cochran's Q p-value below which replicas are taken to disagree (interval on n − 1 dof).
+DISAGREEMENT_P = 0.01
+
+_COMBINED = (("R_K", "m2K_W"), ("delta_T", "K"), ("flux", "W_m2"))
+
+
+def equal_weight_mean(values, ses, dofs) -> dict:
+    """Equal-weight mean of replica estimates with its error (see module docstring).
+
+    Parameters
+    ----------
+    values, ses : array_like, shape (n,)
+        Replica estimates and standard errors (same units), ses >= 0.
+    dofs : array_like, shape (n,)
+        Degrees of freedom of each replica's standard error.
+
+    Returns
+    -------
+    dict
+        ``mean``, ``se``, ``dof``, ``low``, ``high`` (95 %), ``q_p_value`` (Cochran's Q
+        test of agreement, NaN for n = 1) and ``disagree`` (bool: interval from the
+        replica scatter on n − 1 dof).
+    """
+    v, s, d = (np.asarray(a, dtype=float) for a in (values, ses, dofs))
+    if v.ndim != 1 or v.size == 0 or s.shape != v.shape or np.any(~(s >= 0)):
+        raise ValueError("need one non-negative standard error per value")
+    n = v.size
+    mean = float(v.mean())
+    se = float(np.sqrt(np.sum(s**2)) / n)
+    dof = welch_satterthwaite_dof(s**2 / n**2, d) if se > 0 else float("inf")
+    p_value, disagree = float("nan"), False
+    if n > 1 and np.all(s > 0):
+        q = float(np.sum((v - mean) ** 2 / s**2))
+        p_value = float(stats.chi2.sf(q, n - 1))
+        if p_value < DISAGREEMENT_P:
+            se, dof, disagree = float(v.std(ddof=1) / math.sqrt(n)), float(n - 1), True
+    low, high = t_interval(mean, se, dof)
+    return {"mean": mean, "se": se, "dof": dof, "low": float(low), "high": float(high),
+            "q_p_value": p_value, "disagree": disagree}
+
+
+def combine_replicas(replica_results: Sequence[Mapping]) -> dict:
+    """Combine replicas analysed by :func:`analysis.nemd.analyse_replica`.
+
+    Parameters
+    ----------
+    replica_results : sequence of mapping
+        One result per independent replica (seed), n >= 1.
+
+    Returns
+    -------
+    dict
+        JSON-serialisable.  R_K, G, delta_T, flux, kappa_A, kappa_B (value, ``_se_``,
+        ``_ci95_low_``, ``_ci95_high_``; the error fields None unless every replica
+        ``converged``), ``kappa_X_lower_bound_W_mK``, ``resistivity_X_mK_W``,
+        ``R_K_sys_m2K_W``, ``R_K_total_ci95_low_m2K_W``/``_high_``, ``ci_dof`` (of R_K),
+        ``converged``, ``linear_response``, ``q_p_value``, ``n_replicas``,
+        ``n_blocks`` (total), ``flux_imbalance`` (largest), ``linear_A``/``linear_B``/
+        ``stationary`` (all replicas), ``hot_side``, ``fit_windows_A``,
+        ``steady_state_start_ps`` (latest), ``replicas`` (per replica: R_K, its SE,
+        converged, tau_slow_ps, steady_window_ps), ``combination`` and ``warnings``.
+    """
+    if len(replica_results) == 0:
+        raise ValueError("no replicas to combine")
+    reps = list(replica_results)
+    converged = all(r.get("converged") for r in reps)
+    notes = [f"replica {i}: {w}" for i, r in enumerate(reps) for w in r["warnings"]]
+    out: dict = {}
+    for name, unit in _COMBINED:
+        comb = _combine(reps, f"{name}_{unit}", f"{name}_se_{unit}", "ci_dof", converged)
+        out |= estimate_keys(name, comb["mean"], comb["se"], comb["low"], comb["high"])
+        if name == "R_K":
+            out["ci_dof"] = comb["dof"]
+            out["q_p_value"] = comb["q_p_value"]
+            if comb["disagree"]:
+                notes.append(f"replicas disagree beyond their errors (Cochran's Q p = "
+                             f"{comb['q_p_value']:.2g}): interval from their scatter, "
+                             f"{len(reps) - 1} dof")
+    out |= _conductance_keys(out["R_K_m2K_W"], out["R_K_se_m2K_W"],
+                             out["R_K_ci95_low_m2K_W"], out["R_K_ci95_high_m2K_W"])
+    for side in SIDES:
+        comb = _combine(reps, f"resistivity_{side}_mK_W", f"resistivity_{side}_se_mK_W",
+                        f"resistivity_{side}_dof", converged)
+        rho, rho_se = comb["mean"] / MK_W_PER_RESISTIVITY, comb["se"]
+        out[f"resistivity_{side}_mK_W"] = comb["mean"]
+        out |= kappa_from_resistivity(
+            side, rho, (rho_se or 0.0) / MK_W_PER_RESISTIVITY, comb["dof"], converged)
+    out |= _systematic(out, _mean_scan(reps), converged)
+    first = reps[0]
+    if any(r["hot_side"] != first["hot_side"] or r["fit_windows_A"] != first["fit_windows_A"]
+           for r in reps):
+        notes.append("replicas differ in hot side or fit windows")
+    if not converged:
+        notes.append("not converged: at least one replica has no interval; the combined "
+                     "value is a point estimate")
+    imbalances = [r["flux_imbalance"] for r in reps if r.get("flux_imbalance") is not None]
+    out |= {
+        "converged": converged,
+        "linear_response": all(r.get("linear_response", True) for r in reps),
+        "n_replicas": len(reps),
+        "n_blocks": int(sum(r["n_blocks"] for r in reps)),
+        "flux_imbalance": max(imbalances) if imbalances else None,
+        "linear_A": all(r["linear_A"] for r in reps),
+        "linear_B": all(r["linear_B"] for r in reps),
+        "stationary": all(r["stationary"] for r in reps),
+        "hot_side": first["hot_side"],
+        "fit_windows_A": first["fit_windows_A"],
+        "steady_state_start_ps": max(r["steady_state_start_ps"] for r in reps),
+        "replicas": [{"R_K_m2K_W": r["R_K_m2K_W"], "R_K_se_m2K_W": r["R_K_se_m2K_W"],
+                      "converged": r.get("converged"), "n_blocks": r["n_blocks"],
+                      "tau_slow_ps": (r.get("convergence") or {}).get("tau_slow_ps"),
+                      "steady_window_ps": (r.get("convergence") or {}).get("steady_window_ps"),
+                      "steady_state_start_ps": r["steady_state_start_ps"]} for r in reps],
+        "combination": "equal-weight mean of replicas, Welch-Satterthwaite dof; replica "
+                       "scatter on n-1 dof when Cochran's Q rejects agreement",
+        "warnings": notes,
+    }
+    return to_jsonable(out)
+
+
+def _combine(reps: list, value_key: str, se_key: str, dof_key: str, converged: bool) -> dict:
+    """Equal-weight combination of one quantity; Nones for the error when not converged."""
+    values = [float(r[value_key]) for r in reps]
+    if not converged:
+        return {"mean": float(np.mean(values)), "se": None, "dof": None, "low": None,
+                "high": None, "q_p_value": None, "disagree": False}
+    return equal_weight_mean(values, [float(r[se_key]) for r in reps],
+                             [float(r[dof_key]) for r in reps])
+
+
+def _mean_scan(reps: list) -> list[dict]:
+    """Window scan rows with R_K averaged over the replicas that have the same window."""
+    keyed: dict = {}
+    for r in reps:
+        for row in r.get("window_scan") or []:
+            key = (row["interface_bins_dropped"], row["bath_bins_dropped"])
+            keyed.setdefault(key, []).append(row["R_K_m2K_W"])
+    return [{"interface_bins_dropped": i, "bath_bins_dropped": j,
+             "R_K_m2K_W": float(np.mean(v))} for (i, j), v in sorted(keyed.items())
+            if len(v) == len(reps)]
 
 
 def weighted_mean_birge(values, ses, dofs) -> dict[str, float]:
-    """Inverse-variance weighted mean with Birge-ratio inflation (see module docstring).
+    """Inverse-variance weighted mean with Birge-ratio inflation (Green-Kubo replicas).
+
+    Birge, Phys. Rev. 40, 207 (1932), as in the PDG averaging procedure: when the values
+    scatter beyond their errors (R_B = sqrt(χ²/(n−1)) > 1) the standard error is
+    multiplied by R_B, and when the scatter is significant (p < 0.05) the interval uses
+    n − 1 dof.  Used by :func:`analysis.green_kubo.combine_green_kubo`; NEMD replicas use
+    :func:`equal_weight_mean`.
 
     Parameters
     ----------
@@ -66,71 +223,8 @@ def weighted_mean_birge(values, ses, dofs) -> dict[str, float]:
         if birge > 1.0:
             se, inflated = se * birge, True
             chi2 = birge**2 * (v.size - 1)
-            if stats.chi2.sf(chi2, v.size - 1) < DISAGREEMENT_P:
+            if stats.chi2.sf(chi2, v.size - 1) < BIRGE_DISAGREEMENT_P:
                 dof = float(v.size - 1)
     low, high = t_interval(mean, se, dof)
     return {"mean": mean, "se": se, "dof": dof, "low": float(low), "high": float(high),
             "birge_ratio": birge, "inflated": inflated}
-
-
-def combine_replicas(replica_results: Sequence[Mapping]) -> dict:
-    """Combine replicas analysed by :func:`analysis.nemd.analyse_replica`.
-
-    Parameters
-    ----------
-    replica_results : sequence of mapping
-        One result per independent replica (seed), n >= 1.
-
-    Returns
-    -------
-    dict
-        JSON-serialisable.  The estimate keys of :func:`analyse_replica` (R_K, G,
-        delta_T, flux, kappa_A, kappa_B: value, ``_se_``, ``_ci95_low_``, ``_ci95_high_``)
-        combined as described in the module docstring; ``ci_dof`` (of R_K),
-        ``birge_ratio`` (per quantity), ``n_replicas``, ``n_blocks`` (total),
-        ``flux_imbalance`` (largest), ``linear_A``/``linear_B``/``stationary`` (all
-        replicas), ``hot_side``, ``fit_windows_A`` (of the first replica),
-        ``steady_state_start_ps`` (latest), ``replicas`` (per-replica R_K, its SE,
-        n_blocks, steady_state_start_ps), ``combination`` (method) and ``warnings``.
-    """
-    if len(replica_results) == 0:
-        raise ValueError("no replicas to combine")
-    out: dict = {}
-    birge: dict = {}
-    notes = [f"replica {i}: {w}" for i, r in enumerate(replica_results) for w in r["warnings"]]
-    dofs = [r["ci_dof"] for r in replica_results]
-    for name, unit in _COMBINED:
-        comb = weighted_mean_birge([r[f"{name}_{unit}"] for r in replica_results],
-                                   [r[f"{name}_se_{unit}"] for r in replica_results], dofs)
-        out |= estimate_keys(name, comb["mean"], comb["se"], comb["low"], comb["high"])
-        birge[name] = comb["birge_ratio"]
-        if name == "R_K":
-            out["ci_dof"] = comb["dof"]
-            if comb["inflated"]:
-                notes.append(f"replicas scatter beyond their errors (Birge ratio "
-                             f"{comb['birge_ratio']:.2f}): R_K standard error inflated")
-    out |= _conductance_keys(out["R_K_m2K_W"], out["R_K_se_m2K_W"],
-                             out["R_K_ci95_low_m2K_W"], out["R_K_ci95_high_m2K_W"])
-    first = replica_results[0]
-    if any(r["hot_side"] != first["hot_side"] or r["fit_windows_A"] != first["fit_windows_A"]
-           for r in replica_results):
-        notes.append("replicas differ in hot side or fit windows")
-    out |= {
-        "birge_ratio": birge,
-        "n_replicas": len(replica_results),
-        "n_blocks": int(sum(r["n_blocks"] for r in replica_results)),
-        "flux_imbalance": max(r["flux_imbalance"] for r in replica_results),
-        "linear_A": all(r["linear_A"] for r in replica_results),
-        "linear_B": all(r["linear_B"] for r in replica_results),
-        "stationary": all(r["stationary"] for r in replica_results),
-        "hot_side": first["hot_side"],
-        "fit_windows_A": first["fit_windows_A"],
-        "steady_state_start_ps": max(r["steady_state_start_ps"] for r in replica_results),
-        "replicas": [{"R_K_m2K_W": r["R_K_m2K_W"], "R_K_se_m2K_W": r["R_K_se_m2K_W"],
-                      "n_blocks": r["n_blocks"],
-                      "steady_state_start_ps": r["steady_state_start_ps"]}
-                     for r in replica_results],
-        "combination": "inverse-variance weighted mean, Birge-ratio inflation (PDG)",
-        "warnings": notes,
-    }
-    return to_jsonable(out)

@@ -5,6 +5,13 @@ exponential deviations next to the baths (which the fit windows must exclude).  
 transient relaxes from a uniform temperature with time constant τ; the bin temperatures
 carry AR(1) noise in time (variance ∝ 1/atoms); the bath powers are P (1 + 2 e^{−t/τ})
 with AR(1) noise, accumulated into the cumulative tallies of the input contract.
+
+The slow collective mode of a real run is there too: the two sides exchange energy
+through the interface, so their mean temperatures move in opposite directions (energy
+conserving, C_A δT_A + C_B δT_B = 0) as an Ornstein–Uhlenbeck process of the jump with
+relaxation time τ_slow = C_eff R_K / A and variance k_B T²/C_eff, C = 3 N k_B
+(:mod:`analysis.slow_mode`).  Both follow from the cell by default, as in MD; either can
+be set to mimic a measured run.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import lfilter
 
+from .slow_mode import slow_relaxation_time_ps
 from .units import W_M2_PER_EV_PS_A2, kappa_W_mK
 
 __all__ = ["ar1_noise", "synthetic_replica"]
@@ -66,12 +74,15 @@ def synthetic_replica(
     atoms_A: int = 60,
     atoms_B: int = 40,
     noise_K: float = 3.0,
-    noise_phi: float = 0.8,
+    noise_phi: float = 0.5,
     power_noise: float = 0.3,
     power_phi: float = 0.5,
     transient_tau_ps: float = 40.0,
     bath_bump_K: float = 8.0,
     bump_length_A: float = 1.5,
+    slow_mode: bool = True,
+    slow_tau_ps: float | None = None,
+    slow_amplitude_K: float | None = None,
 ) -> tuple[dict, dict]:
     """One synthetic replica in the raw-data contract and the truth it was built from.
 
@@ -103,6 +114,11 @@ def synthetic_replica(
         Relaxation time of the start-up transient (ps).
     bath_bump_K, bump_length_A : float
         Amplitude (K) and decay length (Å) of the bends next to the baths.
+    slow_mode : bool
+        Add the slow collective mode of the jump (module docstring).
+    slow_tau_ps, slow_amplitude_K : float, optional
+        Its relaxation time (ps) and standard deviation of the jump (K); default
+        C_eff R_K / A and sqrt(k_B T² / C_eff) from the atoms of the cell.
 
     Returns
     -------
@@ -140,6 +156,16 @@ def synthetic_replica(
     decay = np.exp(-(time - dt_ps / 2) / transient_tau_ps)[:, None]
     sd = noise_K * np.sqrt(50.0 / np.where(atoms > 0, atoms, 1.0))
     T = T_ss + (T_mean_K - T_ss) * decay + ar1_noise(rng, n_samples, (n_bins,), noise_phi, sd)
+    n_a, n_b = float(atoms[on_a].sum()), float(atoms[~on_a].sum())
+    r_k = delta_T_K / flux_W_m2
+    tau_slow = slow_tau_ps or slow_relaxation_time_ps(n_a, n_b, r_k, area_A2)
+    amplitude = slow_amplitude_K
+    if amplitude is None:
+        amplitude = T_mean_K * np.sqrt((1.0 / n_a + 1.0 / n_b) / 3.0)  # sqrt(k_B T²/C_eff)
+    if slow_mode:
+        # x: fluctuation of T_A − T_B; side A takes C_B/(C_A+C_B) of it, side B the rest.
+        x = ar1_noise(rng, n_samples, (), np.exp(-dt_ps / tau_slow), amplitude)
+        T += x[:, None] * np.where(on_a, n_b / (n_a + n_b), -n_a / (n_a + n_b))[None, :]
     T[:, fixed] = np.nan
 
     power = flux_W_m2 * area_A2 / W_M2_PER_EV_PS_A2  # eV/ps
@@ -158,5 +184,6 @@ def synthetic_replica(
              "kappa_A_W_mK": float(kappa_W_mK(flux_W_m2, grad_A_K_per_A)),
              "kappa_B_W_mK": float(kappa_W_mK(flux_W_m2, grad_B_K_per_A)),
              "dTdz_A_K_per_A": grads["A"], "dTdz_B_K_per_A": grads["B"],
-             "power_eV_ps": power, "transient_tau_ps": transient_tau_ps}
+             "power_eV_ps": power, "transient_tau_ps": transient_tau_ps,
+             "slow_tau_ps": tau_slow, "slow_amplitude_K": float(amplitude)}
     return raw, truth

@@ -10,8 +10,7 @@ import pytest
 from analysis.nemd import PROFILE_COLUMNS, analyse_replica, profile_table
 from analysis.synthetic import synthetic_replica
 
-QUANTITIES = (("R_K", "m2K_W"), ("delta_T", "K"), ("flux", "W_m2"), ("kappa_A", "W_mK"),
-              ("kappa_B", "W_mK"))
+QUANTITIES = (("R_K", "m2K_W"), ("delta_T", "K"), ("kappa_A", "W_mK"), ("kappa_B", "W_mK"))
 
 
 @pytest.mark.parametrize("hot", ["A", "B"])
@@ -30,8 +29,14 @@ def test_single_replica_recovers_truth(hot):
     for side in "AB":
         assert np.sign(res[f"grad_{side}_K_per_A"]) == np.sign(truth[f"dTdz_{side}_K_per_A"])
     assert res["steady_state_start_ps"] >= 2 * truth["transient_tau_ps"]
-    assert res["n_blocks"] >= 5 and res["ci_dof"] == res["n_blocks"] - 1
-    assert res["block_length_ps"] >= 5 * res["statistical_inefficiency"]
+    assert res["converged"] and res["linear_response"]
+    assert res["n_blocks"] >= 5 and 1 < res["ci_dof"] < res["n_blocks"]
+    tau = res["convergence"]["tau_slow_ps"]
+    assert tau == pytest.approx(truth["slow_tau_ps"], rel=0.3)
+    assert res["block_length_ps"] <= max(tau, 1.0)  # blocks of τ_slow/2, whole samples
+    assert res["analysis_start_ps"] >= tau
+    assert res["R_K_total_ci95_low_m2K_W"] <= res["R_K_ci95_low_m2K_W"]
+    assert res["R_K_sys_m2K_W"] >= 0 and len(res["window_scan"]) == 9
     assert len(res["blocks"]["delta_T_K"]) == res["n_blocks"]
     assert res["linear_A"] and res["linear_B"] and res["stationary"]
     assert res["flux_imbalance"] < 0.05
@@ -61,11 +66,15 @@ def test_r_k_interval_coverage_and_steady_state():
         raw, truth = synthetic_replica(seed=seed, n_samples=1200)
         res = analyse_replica(raw)
         starts.append(res["steady_state_start_ps"])
+        if not res["converged"]:  # the drift test's false alarms (~2 %)
+            n_trials -= 1
+            continue
         for name, unit in QUANTITIES:
             hits[(name, unit)] += (res[f"{name}_ci95_low_{unit}"] <= truth[f"{name}_{unit}"]
                                    <= res[f"{name}_ci95_high_{unit}"])
+    assert n_trials >= 240
     coverage = {k: v / n_trials for k, v in hits.items()}
-    assert 0.90 <= coverage[("R_K", "m2K_W")] <= 0.99, coverage
+    assert 0.92 <= coverage[("R_K", "m2K_W")] <= 0.98, coverage
     assert all(0.88 <= c <= 0.99 for c in coverage.values()), coverage
     tau = truth["transient_tau_ps"]
     assert min(starts) >= 2 * tau and np.median(starts) >= 3 * tau
@@ -97,12 +106,43 @@ def test_settings_and_validation():
 
 
 def test_run_shorter_than_its_transient_is_flagged_not_fatal():
-    """A transient longer than the run: the last samples are analysed and the run flagged."""
-    from analysis.nemd import MIN_STEADY_SAMPLES
-
-    raw, _ = synthetic_replica(seed=11, n_samples=100, dt_ps=1.0, transient_tau_ps=60.0)
-    result = analyse_replica(raw, {"min_discard_ps": 80.0})
-    assert result["stationary"] is False
-    assert any("fewer than" in w for w in result["warnings"])
-    assert result["analysis_start_ps"] >= 100 - MIN_STEADY_SAMPLES - 1
+    """A transient longer than the run: a point estimate, no interval, and the reason."""
+    # a 25 Å² cell: τ_slow = C_eff R_K / A ≈ 60 ps, as long as the transient
+    raw, truth = synthetic_replica(seed=11, n_samples=100, dt_ps=1.0, transient_tau_ps=60.0,
+                                   area_A2=40.0)
+    assert truth["slow_tau_ps"] == pytest.approx(60, rel=0.1)
+    result = analyse_replica(raw, {"min_discard_ps": 20.0})
+    assert result["converged"] is False
+    assert result["R_K_ci95_low_m2K_W"] is None and result["R_K_se_m2K_W"] is None
+    assert any("not converged" in w for w in result["warnings"])
     assert np.isfinite(result["R_K_m2K_W"])
+
+
+def test_large_jump_is_flagged_outside_linear_response():
+    raw, _ = synthetic_replica(seed=12, delta_T_K=80.0)  # 27 % of 300 K
+    result = analyse_replica(raw)
+    assert result["linear_response"] is False
+    assert any("linear response" in w for w in result["warnings"])
+    raw, _ = synthetic_replica(seed=12, delta_T_K=20.0)
+    assert analyse_replica(raw)["linear_response"] is True
+
+
+def test_unresolved_gradient_gives_a_lower_bound_on_kappa():
+    """A nearly flat side: κ's interval has no upper end, never a negative value."""
+    raw, truth = synthetic_replica(seed=13, grad_B_K_per_A=0.0005, n_samples=1500)
+    result = analyse_replica(raw)
+    assert result["converged"]
+    assert result["kappa_B_ci95_high_W_mK"] is None
+    bound = result["kappa_B_lower_bound_W_mK"]
+    assert bound is not None and bound > 0
+    assert truth["kappa_B_W_mK"] >= bound
+    assert result["kappa_B_W_mK"] is None or result["kappa_B_W_mK"] > 0
+
+
+def test_window_scan_sees_a_bent_profile():
+    """Bends reaching into the fit window move R_K with the window: a systematic."""
+    straight, _ = synthetic_replica(seed=14, n_samples=1500)
+    bent, _ = synthetic_replica(seed=14, n_samples=1500, bump_length_A=8.0, bath_bump_K=10.0)
+    s_straight = analyse_replica(straight)["R_K_sys_m2K_W"]
+    s_bent = analyse_replica(bent)["R_K_sys_m2K_W"]
+    assert s_bent > 2 * s_straight
