@@ -19,14 +19,21 @@ def _column(table: Mapping, key: str) -> np.ndarray:
 
 
 def _r_k_label(result: Mapping) -> str:
+    """Title: ΔT and R_K with their 95 % intervals, or the point values and "not converged"."""
     r, lo, hi = (result[k] for k in ("R_K_m2K_W", "R_K_ci95_low_m2K_W",
                                      "R_K_ci95_high_m2K_W"))
     exp = int(np.floor(np.log10(abs(r)))) if r else 0
     scale = 10.0**exp
+    if lo is None or hi is None:  # not converged: point estimates only, never a fake CI
+        return (f"ΔT = {result['delta_T_K']:.3g} K, $R_K$ = {r / scale:.3f} × 10$^{{{exp}}}$"
+                " m²K/W\nNOT CONVERGED: no interval (steady window < "
+                f"{result.get('settings', {}).get('window_taus', 5):g} τ_slow)")
+    sys = result.get("R_K_sys_m2K_W")
+    sys_text = f", window systematic ±{sys / scale:.3f}" if sys is not None else ""
     return (f"ΔT = {result['delta_T_K']:.3g} K "
             f"[{result['delta_T_ci95_low_K']:.3g}, {result['delta_T_ci95_high_K']:.3g}]\n"
             f"$R_K$ = {r / scale:.3f} [{lo / scale:.3f}, {hi / scale:.3f}]"
-            f" × 10$^{{{exp}}}$ m²K/W (95 % CI)")
+            f" × 10$^{{{exp}}}$ m²K/W (95 % CI{sys_text})")
 
 
 def plot_nemd_profile(

@@ -31,6 +31,8 @@ def physics_note(elements: list[str]) -> str:
 def analyse(raw_path: Path, run_path: Path, settings: dict) -> tuple[dict, dict]:
     """Analyse one replica; return (result record, profile table)."""
     run = json.loads(run_path.read_text())
+    # the bath kind decides which atoms carry the slow mode (thermostatted ones do not)
+    settings = {**settings, "bath": run["settings"].get("bath", "langevin")}
     result = analyse_replica(load_replica(raw_path), settings)
     record = {
         "method": "nemd",

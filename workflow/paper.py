@@ -13,10 +13,13 @@ Commands (each writes ``OUT.pdf``, ``OUT.svg``, ``OUT.png`` and ``OUT.csv``, see
 ``green-kubo``        ΔT autocorrelation and running Green-Kubo integral with the models
 ``models``            R_K(T) by MD beside the AMM/DMM curves
 ``size-series``       R_K against 1/L, the fit R_K = R_∞ + c/L and R_∞ (:mod:`workflow.paper_series`)
+``lateral-series``    R_K against the cross-section area (:mod:`workflow.paper_sweeps`)
+``flux-series``       R_K against the imposed flux J and the linear-response test
 ``grain-boundaries``  R_K of the grain boundaries against their energy
 ``nemd-vs-emd``       G by both methods and their ratio
 
-and ``table`` (``OUT.csv`` and ``OUT.tex``: every R_K with its 95 % interval) and
+and ``table`` (``OUT.csv`` and ``OUT.tex``: every R_K with its 95 % interval),
+``flux-table`` (``OUT.csv``: the linear-response test of every flux series) and
 ``provenance`` (one JSON: code version, dependencies, potentials and their checksums,
 the resolved config and its files, the seeds of every run, the figures and their data).
 """
@@ -37,6 +40,12 @@ from workflow import paper_figures as figures
 from workflow.atomic_io import write_json, write_text
 from workflow.paper_series import series_rows, side_length_A
 from workflow.paper_style import FIGURE_FORMATS, write_csv
+from workflow.paper_sweeps import (
+    FLUX_TABLE_COLUMNS,
+    flux_series_rows,
+    flux_table_rows,
+    lateral_series_rows,
+)
 
 __all__ = [
     "TABLE_COLUMNS",
@@ -50,7 +59,8 @@ __all__ = [
 
 TABLE_COLUMNS = ["system", "series", "length_A", "temperature_K", "method", "estimate",
                  "R_K_m2K_W", "R_K_ci95_low_m2K_W", "R_K_ci95_high_m2K_W", "G_MW_m2K",
-                 "G_ci95_low_MW_m2K", "G_ci95_high_MW_m2K", "n_replicas", "stationary"]
+                 "G_ci95_low_MW_m2K", "G_ci95_high_MW_m2K", "n_replicas", "stationary",
+                 "converged"]
 METHOD_NAMES = {"nemd": "NEMD", "green-kubo": "EMD (GK)"}
 
 
@@ -114,7 +124,8 @@ def table_rows(combined: Sequence[Mapping], lengths_A: Mapping[str, float],
                      "temperature_K": float(rec["temperature_K"]), "method": rec["method"],
                      "estimate": "measured",
                      **{k: rec.get(k) for k in TABLE_COLUMNS[6:12]},
-                     "n_replicas": rec.get("n_replicas"), "stationary": rec.get("stationary")})
+                     "n_replicas": rec.get("n_replicas"), "stationary": rec.get("stationary"),
+                     "converged": rec.get("converged")})
     for r in series:
         if r["kind"] == "extrapolation":
             rows.append({"system": r["series"], "series": r["series"], "length_A": math.inf,
@@ -155,9 +166,11 @@ def latex_table(rows: Sequence[Mapping], study: str = "") -> str:
         method = METHOD_NAMES.get(r["method"], r["method"])
         if r["estimate"] != "measured":
             method += r", $1/L \to 0$"
-        flag = r"$^\dagger$" if r.get("stationary") is False else ""
+        unconverged = r.get("converged") is False
+        flag = r"$^\dagger$" if unconverged or r.get("stationary") is False else ""
         high = r["R_K_ci95_high_m2K_W"]  # None: unbounded (G's interval reaches 0)
-        ci = (f"[{_latex_number(r['R_K_ci95_low_m2K_W'], 1e9)}, "
+        ci = ("none (not converged)" if unconverged else
+              f"[{_latex_number(r['R_K_ci95_low_m2K_W'], 1e9)}, "
               f"{_latex_number(math.inf if high is None else high, 1e9)}]")
         lines.append(" & ".join([
             _latex_escape(r["system"]) + flag, _latex_number(r["length_A"], digits=4),
@@ -288,6 +301,25 @@ def _size_series(args) -> None:
     figures.size_series_figure(args.series, series_rows(args.series, points), args.out)
 
 
+def _lateral_series(args) -> None:
+    structures = {name: read_json(p) for name, p in named_paths(args.structure).items()}
+    rows = lateral_series_rows(args.series, [read_json(p) for p in args.combined], structures)
+    figures.lateral_series_figure(args.series, rows, args.out)
+
+
+def _flux_series(args) -> None:
+    fluxes = {name: float(value) for name, value in
+              (pair.split("=", 1) for pair in args.flux)}
+    rows = flux_series_rows(args.series, [read_json(p) for p in args.combined], fluxes,
+                            alpha=args.alpha)
+    figures.flux_series_figure(args.series, rows, args.out)
+
+
+def _flux_table(args) -> None:
+    rows = flux_table_rows([r for p in args.series for r in read_csv(p)])
+    write_csv(rows, FLUX_TABLE_COLUMNS, f"{args.out}.csv")
+
+
 def _grain_boundaries(args) -> None:
     figures.grain_boundary_figure(read_csv(args.table), args.out)
 
@@ -342,6 +374,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--series", required=True, help="name of the series (its base system)")
     p.add_argument("--combined", nargs="+", required=True, help="combined.json of the members")
     p.add_argument("--structure", nargs="+", required=True, help="NAME=relaxed.json per member")
+    p = command("lateral-series", _lateral_series, "R_K against the cross-section area")
+    p.add_argument("--series", required=True, help="name of the series (its base system)")
+    p.add_argument("--combined", nargs="+", required=True, help="combined.json of the members")
+    p.add_argument("--structure", nargs="+", required=True, help="NAME=relaxed.json per member")
+    p = command("flux-series", _flux_series, "R_K against J and the linear-response test")
+    p.add_argument("--series", required=True, help="name of the series (its base system)")
+    p.add_argument("--combined", nargs="+", required=True,
+                   help="NEMD combined.json of the members")
+    p.add_argument("--flux", nargs="+", required=True, help="NAME=J (W/m^2) per member")
+    p.add_argument("--alpha", type=float, default=0.05, help="significance level of the test")
+    p = command("flux-table", _flux_table, "linear-response test of every flux series (OUT.csv)")
+    p.add_argument("--series", nargs="+", required=True, help="flux-series data files (CSV)")
     p = command("grain-boundaries", _grain_boundaries, "R_K against the boundary energy")
     p.add_argument("--table", required=True, help="figures/grain_boundaries.csv")
     p = command("nemd-vs-emd", _nemd_vs_emd, "G by NEMD and EMD and their ratio")

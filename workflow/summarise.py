@@ -17,12 +17,32 @@ from workflow.atomic_io import atomic_path
 
 COLUMNS = [
     "system", "temperature_K", "method", "R_K_m2K_W", "R_K_ci95_low_m2K_W", "R_K_ci95_high_m2K_W",
-    "G_MW_m2K", "G_ci95_low_MW_m2K", "G_ci95_high_MW_m2K", "delta_T_K", "flux_W_m2",
-    "kappa_A_W_mK", "kappa_B_W_mK", "n_replicas", "n_blocks", "flux_imbalance", "stationary",
-    "potential", "note",
+    "G_MW_m2K", "G_ci95_low_MW_m2K", "G_ci95_high_MW_m2K", "R_K_sys_m2K_W",
+    "R_K_total_ci95_low_m2K_W", "R_K_total_ci95_high_m2K_W", "delta_T_K", "flux_W_m2",
+    "kappa_A_W_mK", "kappa_A_lower_bound_W_mK", "kappa_B_W_mK", "kappa_B_lower_bound_W_mK",
+    "n_replicas", "n_blocks", "flux_imbalance", "converged", "linear_response", "stationary",
+    "potential", "note", "target_status", "flags",
 ]
 # Short aliases required by downstream users (same numbers).
 ALIASES = {"R_K_ci95_low": "R_K_ci95_low_m2K_W", "R_K_ci95_high": "R_K_ci95_high_m2K_W"}
+
+
+def flags(record: dict) -> str:
+    """Why a result must be read with care, in a few words separated by "; " (or "")."""
+    out = []
+    if record.get("converged") is False:
+        out.append("not converged: no interval, run longer (see its record's convergence)")
+    if record.get("linear_response") is False:
+        out.append("outside linear response: Delta T > max_jump_fraction x T, lower the flux")
+    if record.get("stationary") is False:
+        out.append("not stationary")
+    if record.get("linear_A") is False or record.get("linear_B") is False:
+        out.append("profile not linear")
+    if any("disagree" in w for w in record.get("warnings", [])):
+        out.append("replicas disagree")
+    if any("wrong sign" in w for w in record.get("warnings", [])):
+        out.append("gradient of wrong sign")
+    return "; ".join(out)
 
 
 def summary_rows(records: list[dict]) -> list[dict]:
@@ -30,6 +50,7 @@ def summary_rows(records: list[dict]) -> list[dict]:
     rows = []
     for rec in records:
         row = {key: rec.get(key) for key in COLUMNS}
+        row["flags"] = flags(rec)
         row.update({alias: rec.get(source) for alias, source in ALIASES.items()})
         rows.append(row)
     return sorted(rows, key=lambda r: (r["system"], r["method"], float(r["temperature_K"])))
@@ -67,17 +88,22 @@ def plot_summary(rows: list[dict], path: Path, study: str) -> None:
         sel = [r for r in rows if r["system"] == system and r["method"] == method]
         t = [float(r["temperature_K"]) for r in sel]
         value = [1e9 * r["R_K_m2K_W"] for r in sel]
-        low = [1e9 * (r["R_K_m2K_W"] - _finite(r["R_K_ci95_low_m2K_W"], 0.0)) for r in sel]
+        steady = [r.get("converged") is not False and r.get("stationary") in (True, "True")
+                  for r in sel]
+        # a run that did not converge has no interval: no bar at all
+        has_ci = [r.get("R_K_ci95_low_m2K_W") is not None for r in sel]
+        low = [1e9 * (r["R_K_m2K_W"] - _finite(r["R_K_ci95_low_m2K_W"], 0.0)) if ok else 0.0
+               for r, ok in zip(sel, has_ci)]
         # an unbounded upper end (G's interval reaches 0) is drawn to 3 R_K with an arrow
-        unbounded = [_finite(r["R_K_ci95_high_m2K_W"], None) is None for r in sel]
+        unbounded = [ok and _finite(r["R_K_ci95_high_m2K_W"], None) is None
+                     for r, ok in zip(sel, has_ci)]
         high = [1e9 * (_finite(r["R_K_ci95_high_m2K_W"], 3 * r["R_K_m2K_W"]) - r["R_K_m2K_W"])
-                for r in sel]
+                if ok else 0.0 for r, ok in zip(sel, has_ci)]
         bars = ax.errorbar(t, value, yerr=[low, high], fmt="none", capsize=3)
         color = bars.lines[2][0].get_color()
         if any(unbounded):
             ax.plot([x for x, u in zip(t, unbounded) if u],
                     [3 * v for v, u in zip(value, unbounded) if u], "^", color=color)
-        steady = [r.get("stationary") in (True, "True") for r in sel]
         if any(steady):
             ax.plot([x for x, ok in zip(t, steady) if ok],
                     [v for v, ok in zip(value, steady) if ok], "o", color=color,
@@ -85,7 +111,7 @@ def plot_summary(rows: list[dict], path: Path, study: str) -> None:
         if not all(steady):
             ax.plot([x for x, ok in zip(t, steady) if not ok],
                     [v for v, ok in zip(value, steady) if not ok], "o", mfc="white", color=color,
-                    label=f"{system} ({method.upper()}), not stationary: run longer")
+                    label=f"{system} ({method.upper()}), not converged (no CI) or not stationary")
     ax.set_xlabel("Temperature T (K)")
     ax.set_ylabel(r"Kapitza resistance $R_K$ ($10^{-9}$ m$^2$K/W)")
     ax.set_title(f"{study}: $R_K$ with 95% confidence intervals", fontsize=10)
