@@ -1,0 +1,38 @@
+"""summary.csv: converged runs carry intervals, others only a point and their flags."""
+
+from __future__ import annotations
+
+import csv
+
+from analysis.nemd import analyse_replica
+from analysis.replicas import combine_replicas
+from analysis.synthetic import synthetic_replica
+from workflow.summarise import COLUMNS, plot_summary, summary_rows, write_summary
+
+
+def _record(system, replicas):
+    return {"system": system, "method": "nemd", "temperature_K": 300.0, "potential": "x",
+            "note": "", **combine_replicas(replicas)}
+
+
+def test_summary_columns_and_flags(tmp_path):
+    good = [analyse_replica(synthetic_replica(seed=s)[0]) for s in (41, 42, 43)]
+    short = [analyse_replica(synthetic_replica(seed=s, n_samples=100, transient_tau_ps=60.0,
+                                               area_A2=40.0)[0], {"min_discard_ps": 20.0})
+             for s in (44, 45)]
+    hot = [analyse_replica(synthetic_replica(seed=46, delta_T_K=80.0)[0])]
+    rows = summary_rows([_record("good", good), _record("short", short), _record("hot", hot)])
+    write_summary(rows, tmp_path / "summary.csv")
+    table = {r["system"]: r for r in csv.DictReader((tmp_path / "summary.csv").open())}
+    for key in ("R_K_sys_m2K_W", "R_K_total_ci95_low_m2K_W", "converged", "linear_response",
+                "kappa_A_lower_bound_W_mK", "flags"):
+        assert key in COLUMNS
+    assert table["good"]["converged"] == "True" and table["good"]["flags"] == ""
+    assert float(table["good"]["R_K_total_ci95_low_m2K_W"]) <= float(
+        table["good"]["R_K_ci95_low_m2K_W"])
+    assert table["short"]["converged"] == "False"
+    assert table["short"]["R_K_ci95_low_m2K_W"] == "" and table["short"]["R_K_m2K_W"] != ""
+    assert "not converged" in table["short"]["flags"]
+    assert "linear response" in table["hot"]["flags"]
+    plot_summary(rows, tmp_path / "summary.png", "test")
+    assert (tmp_path / "summary.png").stat().st_size > 1000
