@@ -1,7 +1,7 @@
 """Build bonded solid/solid interfaces for NEMD Kapitza-resistance runs.
 
-Modules: :mod:`.crystals` (conventional cubic cells), :mod:`.coincidence` (lateral
-supercell matching), :mod:`.lammps_energy` (LAMMPS energies, relaxed lattice constants),
+Modules: :mod:`.crystals` (conventional cubic cells and 45°-rotated (001) cells),
+:mod:`.coincidence` (lateral supercell matching, cross-section warnings), :mod:`.lammps_energy` (LAMMPS energies, relaxed lattice constants),
 :mod:`.interface` (the builder), :mod:`.checks` (sanity checks), :mod:`.io` (writers).
 Units: Å, eV, amu.
 """
@@ -17,12 +17,19 @@ from .checks import (
     default_min_distance_A,
     min_interatomic_distance,
 )
-from .coincidence import Coincidence, CoincidenceError, find_coincidence
+from .coincidence import (
+    Coincidence,
+    CoincidenceError,
+    cross_section_warnings,
+    find_coincidence,
+    recommended_lateral_A,
+)
 from .crystals import (
     ATOMS_PER_CELL,
     conventional_cell,
     interplanar_spacing_001,
     nearest_neighbour_distance,
+    rotated_cell,
 )
 from .interface import (
     Z_MARGIN_A,
@@ -50,6 +57,7 @@ __all__ = [
     "check_lateral_lattice",
     "check_min_distance",
     "conventional_cell",
+    "cross_section_warnings",
     "default_min_distance_A",
     "find_coincidence",
     "interface_info",
@@ -58,7 +66,9 @@ __all__ = [
     "nearest_neighbour_distance",
     "optimal_separation",
     "potential_energy",
+    "recommended_lateral_A",
     "relax_cubic_lattice",
+    "rotated_cell",
     "stack_sides",
     "write_info_json",
     "write_lammps_data",

@@ -11,7 +11,12 @@ import numpy as np
 from ase import Atoms
 from ase.neighborlist import neighbor_list
 
-from .crystals import ATOMS_PER_CELL, nearest_neighbour_distance, plane_fractions_001
+from .crystals import (
+    atoms_per_lateral_cell,
+    lateral_period_A,
+    nearest_neighbour_distance,
+    plane_fractions_001,
+)
 
 __all__ = [
     "check_atom_counts",
@@ -56,16 +61,21 @@ def default_min_distance_A(info: dict) -> float:
 
 
 def check_atom_counts(atoms: Atoms, info: dict) -> None:
-    """Each side holds atoms-per-cell x n_lateral² x n_z atoms of its own element."""
+    """Each side holds atoms-per-cell x n_lateral² x n_z atoms of its own element.
+
+    A cell is the lateral repeat unit one lattice constant deep: the conventional cell,
+    or the 45°-rotated (001) cell of half its volume when ``info["rotated_45"]``.
+    """
     sides = atoms.arrays["side"]
+    rotated = bool(info.get("rotated_45", False))
     for s, label in _SIDES:
-        expected = (ATOMS_PER_CELL[info[f"lattice_{s}"]] * info[f"n_lateral_{s}"] ** 2
-                    * info[f"n_z_{s}"])
+        per_cell = atoms_per_lateral_cell(info[f"lattice_{s}"], rotated)
+        expected = per_cell * info[f"n_lateral_{s}"] ** 2 * info[f"n_z_{s}"]
         found = int((sides == label).sum())
         if found != expected or info.get(f"n_atoms_{s}", found) != found:
             raise ValueError(f"side {s.upper()} has {found} atoms (info n_atoms_{s} = "
                              f"{info.get(f'n_atoms_{s}')}), expected {expected} = "
-                             f"{ATOMS_PER_CELL[info[f'lattice_{s}']]} per cell x "
+                             f"{per_cell} per {'rotated ' if rotated else ''}cell x "
                              f"{info[f'n_lateral_{s}']}² x {info[f'n_z_{s}']}")
     if len(atoms) != int((sides == 0).sum() + (sides == 1).sum()):
         raise ValueError("some atoms have a side label other than 0 or 1")
@@ -85,27 +95,33 @@ def check_distinct_elements(atoms: Atoms, info: dict) -> None:
 
 
 def check_lateral_lattice(atoms: Atoms, info: dict, *, tol_A: float = 1e-6) -> None:
-    """Check that the lateral cell is n x strained a and every atom sits on a lattice site.
+    """Check that the lateral cell is n x strained period and every atom sits on a site.
 
-    With the cell equal to ``n_lateral`` strained lattice constants, an atom translated
-    by a lateral cell vector lands on a site of the same lattice, so periodic images
-    continue each crystal without defects.
+    The period is the strained lattice constant a, or a/√2 for the 45°-rotated (001)
+    cell (``info["rotated_45"]``); in-plane site coordinates are multiples of
+    :func:`structures.crystals.plane_fractions_001` periods in both cases.  With the cell
+    equal to ``n_lateral`` strained periods, an atom translated by a lateral cell vector
+    lands on a site of the same lattice, so periodic images continue each crystal
+    without defects.
     """
     lengths = atoms.cell.lengths()
     if not np.allclose(lengths[:2], info["lateral_A"], atol=tol_A, rtol=0):
         raise ValueError(f"lateral cell {lengths[:2]} Å differs from lateral_A = "
                          f"{info['lateral_A']} Å")
+    rotated = bool(info.get("rotated_45", False))
     for s, label in _SIDES:
-        a_strained = info[f"lattice_constant_{s}_A"] * (1 + info[f"strain_{s}"])
-        if abs(info[f"n_lateral_{s}"] * a_strained - info["lateral_A"]) > tol_A:
+        period = lateral_period_A(info[f"lattice_constant_{s}_A"] * (1 + info[f"strain_{s}"]),
+                                  rotated)
+        if abs(info[f"n_lateral_{s}"] * period - info["lateral_A"]) > tol_A:
             raise ValueError(f"lateral_A = {info['lateral_A']} Å is not n_lateral_{s} x "
-                             f"strained a = {info[f'n_lateral_{s}']} x {a_strained} Å")
+                             f"strained period = {info[f'n_lateral_{s}']} x {period} Å"
+                             f"{' (a/sqrt(2), rotated cell)' if rotated else ''}")
         xy = atoms.positions[atoms.arrays["side"] == label, :2]
-        steps = (xy - xy[0]) / (plane_fractions_001(info[f"lattice_{s}"]) * a_strained)
-        off = np.abs(steps - np.round(steps)).max() * a_strained
+        steps = (xy - xy[0]) / (plane_fractions_001(info[f"lattice_{s}"]) * period)
+        off = np.abs(steps - np.round(steps)).max() * period
         if off > tol_A:
             raise ValueError(f"side {s.upper()}: an atom is {off:.2e} Å off its in-plane lattice "
-                             f"site (strained a = {a_strained:.6f} Å)")
+                             f"site (strained period = {period:.6f} Å)")
 
 
 def check_interface(atoms: Atoms, info: dict, *, min_distance_A: float | None = None) -> None:

@@ -9,6 +9,9 @@ Geometry of a built interface (all lengths in Å):
   side is strained in-plane to the mean lateral length; the z spacing of each side
   keeps its bulk lattice constant (no Poisson contraction; MD relaxes it along the
   free z direction);
+* the lateral repeat unit of both sides is the conventional cell (x along [100]) or,
+  for fcc and diamond, the (001) surface cell rotated by 45° about z (x along [110],
+  :func:`structures.crystals.rotated_cell`), whichever the coincidence chose;
 * the cell is orthorhombic, ``atoms.pbc = (True, True, False)``, and its z length is
   the top atom's z plus ``Z_MARGIN_A`` (so the box closes just above the last plane);
 * ``atoms.arrays["side"]`` is 0 for side A and 1 for side B.
@@ -26,8 +29,8 @@ from scipy.optimize import minimize_scalar
 from potentials import Potential
 
 from .checks import check_interface, min_interatomic_distance
-from .coincidence import Coincidence, find_coincidence
-from .crystals import conventional_cell, interplanar_spacing_001
+from .coincidence import Coincidence, cross_section_warnings, find_coincidence
+from .crystals import ROTATED_45_LATTICES, interplanar_spacing_001, lateral_cell
 from .lammps_energy import LammpsEnergy, as_potential, relax_cubic_lattice
 
 __all__ = [
@@ -57,10 +60,12 @@ def cells_along_z(length_A: float, lattice_constant_A: float) -> int:
     return max(1, round(length_A / lattice_constant_A))
 
 
-def _side_slab(side: dict, a_A: float, n_lateral: int, n_z: int, label: int) -> Atoms:
-    """Unstrained slab of one side: ``n_lateral`` x ``n_lateral`` x ``n_z`` cells."""
-    cell = conventional_cell(side["element"], side["lattice"], lattice_constant_A=a_A,
-                             mass_amu=side.get("mass_amu"))
+def _side_slab(side: dict, a_A: float, n_lateral: int, n_z: int, label: int,
+               rotated_45: bool = False) -> Atoms:
+    """Unstrained slab of one side: ``n_lateral`` x ``n_lateral`` x ``n_z`` repeat units
+    (conventional cells, or 45°-rotated (001) cells when ``rotated_45``)."""
+    cell = lateral_cell(side["element"], side["lattice"], lattice_constant_A=a_A,
+                        mass_amu=side.get("mass_amu"), rotated_45=rotated_45)
     slab = cell.repeat((n_lateral, n_lateral, n_z))
     slab.set_array("side", np.full(len(slab), label, dtype=int))
     return slab
@@ -77,7 +82,7 @@ def stack_sides(side_a: dict, side_b: dict, *, lattice_constants_A: tuple[float,
     lattice_constants_A
         Bulk cubic lattice constants ``(a_A, a_B)`` (Å).
     match
-        Lateral coincidence (repeats and common length).
+        Lateral coincidence (repeats, repeat unit and common length).
     n_z
         Conventional cells of each side along z.
     separation_A
@@ -88,7 +93,7 @@ def stack_sides(side_a: dict, side_b: dict, *, lattice_constants_A: tuple[float,
     ase.Atoms
         Orthorhombic, ``pbc = (True, True, False)``, with the ``"side"`` array.
     """
-    slabs = [_side_slab(side, a, n, nz, label) for side, a, n, nz, label in
+    slabs = [_side_slab(side, a, n, nz, label, match.rotated_45) for side, a, n, nz, label in
              zip((side_a, side_b), lattice_constants_A, (match.n_a, match.n_b), n_z, (0, 1),
                  strict=True)]
     cell_a = slabs[0].cell.copy()
@@ -172,7 +177,8 @@ def build_bonded_interface(*, side_a: dict, side_b: dict, potential: str | Poten
                            max_strain: float,
                            lattice_constants: dict[str, float] | None = None,
                            separation_A: float | None = None,
-                           min_lateral_A: float = 0.0) -> tuple[Atoms, dict]:
+                           min_lateral_A: float = 0.0,
+                           allow_rotated: bool = True) -> tuple[Atoms, dict]:
     """Build and check a bonded A/B interface for NEMD along z.
 
     Parameters
@@ -196,6 +202,9 @@ def build_bonded_interface(*, side_a: dict, side_b: dict, potential: str | Poten
         minimises the energy of a short rigid stack (:func:`optimal_separation`).
     min_lateral_A
         Smallest lateral cell length (Å) the coincidence search may return.
+    allow_rotated
+        Let the search also use the 45°-rotated (001) cells (lateral period a/√2) when
+        both sides are fcc or diamond.
 
     Returns
     -------
@@ -207,8 +216,10 @@ def build_bonded_interface(*, side_a: dict, side_b: dict, potential: str | Poten
     """
     _validate_sides(side_a, side_b)
     constants = _lattice_constants(side_a, side_b, potential, lattice_constants)
+    rotatable = all(s["lattice"] in ROTATED_45_LATTICES for s in (side_a, side_b))
     match = find_coincidence(*constants, max_lateral_A=max_lateral_A, max_strain=max_strain,
-                             min_lateral_A=min_lateral_A)
+                             min_lateral_A=min_lateral_A,
+                             allow_rotated=allow_rotated and rotatable)
     n_z = (cells_along_z(length_a_A, constants[0]), cells_along_z(length_b_A, constants[1]))
     method = "given" if separation_A is not None else "energy_minimised"
     if separation_A is None:
@@ -227,7 +238,14 @@ def build_bonded_interface(*, side_a: dict, side_b: dict, potential: str | Poten
 def interface_info(atoms: Atoms, *, side_a: dict, side_b: dict, potential: str | Potential,
                    lattice_constants_A: tuple[float, float], match: Coincidence,
                    n_z: tuple[int, int], separation_A: float) -> dict:
-    """JSON-serialisable facts about a built interface (Å, Å², amu, dimensionless)."""
+    """JSON-serialisable facts about a built interface (Å, Å², amu, dimensionless).
+
+    Besides counts, ranges and strains: ``rotated_45`` and ``lateral_cell`` (the repeat
+    unit, ``"conventional"`` or ``"rotated_45"``), ``x_direction``/``y_direction`` (the
+    crystal directions along x and y, same for both sides) and ``warnings``
+    (:func:`structures.coincidence.cross_section_warnings`: a cross-section below the
+    recommended size), a list that downstream records can copy.
+    """
     on_b = atoms.arrays["side"] == 1
     z = atoms.positions[:, 2]
     top_a, bottom_b = float(z[~on_b].max()), float(z[on_b].min())
@@ -241,6 +259,10 @@ def interface_info(atoms: Atoms, *, side_a: dict, side_b: dict, potential: str |
         "separation_A": float(separation_A),
         "z_interface_A": 0.5 * (top_a + bottom_b),
         "mismatch": match.mismatch,
+        "rotated_45": bool(match.rotated_45),
+        "lateral_cell": match.cell,
+        "x_direction": [1, 1, 0] if match.rotated_45 else [1, 0, 0],
+        "y_direction": [-1, 1, 0] if match.rotated_45 else [0, 1, 0],
         "n_atoms": len(atoms),
         "min_distance_A": min_interatomic_distance(atoms),
     }
@@ -258,4 +280,6 @@ def interface_info(atoms: Atoms, *, side_a: dict, side_b: dict, potential: str |
             f"z_range_{suffix}_A": [float(z[mask].min()), float(z[mask].max())],
             f"n_atoms_{suffix}": int(mask.sum()),
         })
+    info["warnings"] = cross_section_warnings(info["lateral_A"], lattice_constants_A,
+                                              strains=(match.strain_a, match.strain_b))
     return info

@@ -158,3 +158,18 @@ def test_two_types_of_one_element_give_the_same_energy(tmp_path):
     atoms.arrays["lammps_type"][0] = 3
     with pytest.raises(ValueError, match="lammps_type"):
         write_lammps_data(tmp_path / "bad.data", atoms, ["Cu", "Cu"])
+
+
+def test_rotated_cell_is_the_same_interface():
+    """The 45°-rotated 4 x 6 Si/Cu cell (15.4 Å) and the conventional 4 x 6 cell (21.7 Å)
+    hold the same cube-on-cube interface: the energy-minimising gap is the same."""
+    sides = {"side_a": {"element": "Si", "lattice": "diamond"},
+             "side_b": {"element": "Cu", "lattice": "fcc"}}
+    gaps = {}
+    for low, high in ((15.0, 16.0), (20.0, 22.0)):
+        _, info = build_bonded_interface(**sides, potential="meam_jelinek2012", length_a_A=11.0,
+                                         length_b_A=11.0, min_lateral_A=low, max_lateral_A=high,
+                                         max_strain=0.01)
+        gaps[info["lateral_cell"]] = info["separation_A"]
+        assert (info["n_lateral_a"], info["n_lateral_b"]) == (4, 6)
+    assert gaps["rotated_45"] == pytest.approx(gaps["conventional"], abs=1e-4)

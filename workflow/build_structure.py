@@ -29,6 +29,7 @@ def grain_boundary_stack(system: dict) -> tuple:
     boundary lies at the periodic seam: NEMD cuts it (z becomes non-periodic, the ends are
     frozen), EMD closes the cell again with the gap it had (``periodic_gap_A``).
     """
+    from structures.coincidence import cross_section_warnings
     from structures.grain_boundary import boundary_planes_A, build_grain_boundary
 
     atoms, gb = build_grain_boundary(
@@ -63,7 +64,9 @@ def grain_boundary_stack(system: dict) -> tuple:
         cell_A=[float(v) for v in atoms.cell.lengths()],
         z_interface_A=float(0.5 * (z[grain == 1].max() + z[grain == 2].min())),
         periodic_gap_A=float(length_z - (z.max() - z.min())),
-        separation_A=float(length_z - (z.max() - z.min())))
+        separation_A=float(length_z - (z.max() - z.min())),
+        warnings=cross_section_warnings([float(atoms.cell[0, 0]), float(atoms.cell[1, 1])],
+                                        [gb["lattice_constant_A"]] * 2))
     return atoms, info
 
 
@@ -99,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     record = build(json.loads(args.system), args.out_data, args.out_info)
     keys = ("n_atoms", "gb_energy_J_m2", "gb_misorientation_deg", "lattice_constant_a_A", "lattice_constant_b_A", "n_lateral_a", "n_lateral_b",
-            "strain_a", "strain_b", "separation_A", "area_A2", "z_interface_A")
+            "strain_a", "strain_b", "separation_A", "area_A2", "lateral_cell", "z_interface_A",
+            "warnings")
     print(json.dumps({k: record.get(k) for k in keys}, indent=1))
     return 0
 

@@ -52,11 +52,15 @@ def conductance_ratio(nemd: dict, emd: dict) -> dict:
     Returns
     -------
     dict
-        ``ratio``, ``ci95_low``, ``ci95_high`` (dimensionless; NaN if a G is not positive).
+        ``ratio``, ``ci95_low``, ``ci95_high`` (dimensionless; NaN if a G is not positive;
+        the interval NaN when either record has no standard error: a run that did not
+        converge).
     """
     g1, g2 = float(nemd["G_MW_m2K"]), float(emd["G_MW_m2K"])
     if not (g1 > 0 and g2 > 0):
         return {"ratio": math.nan, "ci95_low": math.nan, "ci95_high": math.nan}
+    if nemd.get("G_se_MW_m2K") is None or emd.get("G_se_MW_m2K") is None:
+        return {"ratio": g1 / g2, "ci95_low": math.nan, "ci95_high": math.nan}
     se_log = math.hypot(float(nemd["G_se_MW_m2K"]) / g1, float(emd["G_se_MW_m2K"]) / g2)
     dof = min(float(nemd.get("ci_dof") or np.inf), float(emd.get("ci_dof") or np.inf))
     low, high = t_interval(math.log(g1 / g2), se_log, dof)
@@ -130,8 +134,10 @@ def plot_comparison(rows: list[dict], nemd: list[dict], emd: list[dict], path: P
         low = np.array([r["R_K_ci95_low_m2K_W"] for r in recs], dtype=float) * 1e9
         high = np.array([r["R_K_ci95_high_m2K_W"] for r in recs], dtype=float) * 1e9
         high = np.where(np.isfinite(high), high, 2 * np.nanmax(np.r_[r_k, 0.0]))
-        ax1.errorbar(t * (1 + shift), r_k, yerr=[r_k - low, high - r_k], fmt=marker, capsize=3,
-                     label=label)
+        no_ci = ~np.isfinite(low)  # not converged: a point without a bar
+        ax1.errorbar(t * (1 + shift), r_k, yerr=[np.where(no_ci, 0.0, r_k - low),
+                                                 np.where(no_ci, 0.0, high - r_k)],
+                     fmt=marker, capsize=3, label=label)
     ax1.set(xlabel="Temperature T (K)", ylabel=r"$R_K$ ($10^{-9}$ m$^2$K/W)",
             title=f"{system}: NEMD and EMD, 95 % CI")
     ax1.legend(fontsize="small")

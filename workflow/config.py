@@ -30,10 +30,14 @@ __all__ = [
     "emd_analysis_settings",
     "emd_replicas",
     "emd_settings",
+    "flux_series_system_name",
+    "lateral_series_system_name",
     "load_config",
     "nemd_replicas",
     "nemd_settings",
+    "nemd_target",
     "run_seeds",
+    "series_base",
     "series_system_name",
     "system_names",
     "system_temperatures",
@@ -76,8 +80,8 @@ def _fill_defaults(instance: dict, schema: dict, root: dict) -> None:
 def validate_config(config: dict) -> dict:
     """Validate against the JSON schema and return a copy with every default filled in.
 
-    Size series (``length_series_A``) are expanded into systems of their own
-    (:func:`_expand_length_series`).
+    Size, cross-section and flux series (``length_series_A``, ``lateral_series_A``,
+    ``flux_series_W_m2``) are expanded into systems of their own (:func:`_expand_series`).
     """
     import jsonschema
 
@@ -96,7 +100,7 @@ def validate_config(config: dict) -> dict:
     for sysconf in resolved["systems"].values():
         if sysconf["type"] == "grain_boundary":
             _complete_grain_boundary(sysconf)
-    resolved["systems"] = _expand_length_series(resolved["systems"])
+    resolved["systems"] = _expand_series(resolved["systems"], resolved["nemd"])
     return resolved
 
 
@@ -109,33 +113,139 @@ def series_system_name(name: str, length_A: float) -> str:
     return f"{name}-L{float(length_A):g}".replace(".", "p").replace("+", "")
 
 
-def _expand_length_series(systems: dict) -> dict:
-    """Systems with every ``length_series_A`` expanded into systems of their own.
+def _number_label(value: float) -> str:
+    """``value`` as a short wildcard-safe label: 40 -> '40', 62.5 -> '62p5', 5e9 -> '5e9'."""
+    text = f"{float(value):g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text.replace(".", "p").replace("+", "")
 
-    Each length L of ``systems.NAME.length_series_A`` adds, right after NAME, a copy of
-    its (defaults-filled) settings with ``length_a_A = length_b_A = L`` and the marker
-    ``series_of: NAME``, named :func:`series_system_name`, so that every rule runs it like
-    any other system.  A length equal to NAME's own (both sides) adds nothing: NAME is
-    that member.  The key is removed from NAME itself, so that adding or changing a series
-    does not change NAME's settings (nor rerun its jobs).
+
+def lateral_series_system_name(name: str, lateral_A: float) -> str:
+    """Name of the member of ``name``'s cross-section series with ``min_lateral_A`` (Å).
+
+    ``f"{name}-W{lateral_A:g}"`` with a decimal point written ``p`` (``SiCu-W15``,
+    ``SiCu-W22p5``).
+    """
+    return f"{name}-W{_number_label(lateral_A)}"
+
+
+def flux_series_system_name(name: str, flux_W_m2: float) -> str:
+    """Name of the member of ``name``'s flux series with ``heat_flux_W_m2`` (W/m²).
+
+    ``f"{name}-J<flux>"`` with the exponent written without sign or padding and a decimal
+    point written ``p`` (``SiCu-J5e9``, ``SiCu-J1p5e10``).
+    """
+    return f"{name}-J{_number_label(flux_W_m2)}"
+
+
+#: Config keys of the series and the marker each sets on its member systems.
+SERIES_MARKERS = {"length_series_A": "series_of", "lateral_series_A": "lateral_series_of",
+                  "flux_series_W_m2": "flux_series_of"}
+
+
+def series_base(sysconf: dict) -> str | None:
+    """The system whose series made ``sysconf`` (any kind of series), else None."""
+    for marker in SERIES_MARKERS.values():
+        if sysconf.get(marker):
+            return sysconf[marker]
+    return None
+
+
+def _length_members(name: str, sysconf: dict, lengths: list) -> list[tuple[str, dict]]:
+    """Members of a size series: both sides ``L`` long (NAME itself when equal)."""
+    return [(series_system_name(name, length),
+             {**copy.deepcopy(sysconf), "length_a_A": float(length),
+              "length_b_A": float(length), "series_of": name})
+            for length in lengths
+            if not float(length) == sysconf["length_a_A"] == sysconf["length_b_A"]]
+
+
+def _lateral_members(name: str, sysconf: dict, widths: list) -> list[tuple[str, dict]]:
+    """Members of a cross-section series: ``min_lateral_A = W``, ``max_lateral_A`` raised.
+
+    ``max_lateral_A`` becomes ``max(max_lateral_A, W + max(max_lateral_A - min_lateral_A,
+    W / 2))``: the member searches at least NAME's width of lengths, and at least W/2,
+    starting at W.  Coincident cells come in steps of one coincidence period (7.7 Å for
+    Si/Cu), so a window of W/2 holds one once W is two periods wide, whereas NAME's own
+    window may be narrow (1 Å for the LJ benchmarks).  A W equal to NAME's
+    ``min_lateral_A`` adds nothing (NAME is that member).
+    """
+    low, high = float(sysconf["min_lateral_A"]), float(sysconf["max_lateral_A"])
+    window = max(0.0, high - low)
+    return [(lateral_series_system_name(name, width),
+             {**copy.deepcopy(sysconf), "min_lateral_A": float(width),
+              "max_lateral_A": max(high, float(width) + max(window, 0.5 * float(width))),
+              "lateral_series_of": name})
+            for width in widths if float(width) != low]
+
+
+def _flux_members(name: str, sysconf: dict, fluxes: list, nemd: dict) -> list[tuple[str, dict]]:
+    """Members of a flux series: ``nemd.heat_flux_W_m2 = J`` (NAME itself when equal).
+
+    The warm start ``initial_jump_K`` is scaled by J / NAME's flux (the expected jump
+    J R_K scales with J).  ``nemd`` is NAME's merged NEMD settings (eHEX baths).
+    """
+    members, own = [], nemd.get("heat_flux_W_m2")
+    for flux in fluxes:
+        if own is not None and float(flux) == float(own):
+            continue
+        override = {**(sysconf.get("nemd") or {}), "heat_flux_W_m2": float(flux)}
+        if own and nemd["initial_jump_K"]:
+            override["initial_jump_K"] = float(nemd["initial_jump_K"]) * float(flux) / float(own)
+        members.append((flux_series_system_name(name, flux),
+                        {**copy.deepcopy(sysconf), "nemd": override, "flux_series_of": name}))
+    return members
+
+
+def _series_error(name: str, key: str, text: str) -> ConfigError:
+    return ConfigError(f"invalid configuration:\n  systems.{name}.{key}: {text}")
+
+
+def _expand_series(systems: dict, study_nemd: dict) -> dict:
+    """Systems with every series expanded into systems of their own.
+
+    Each value of ``systems.NAME.length_series_A`` (side length L), ``lateral_series_A``
+    (least lateral edge W) or ``flux_series_W_m2`` (imposed flux J) adds, after NAME, a
+    copy of its (defaults-filled) settings with that one setting changed and a marker
+    naming NAME (``series_of``, ``lateral_series_of``, ``flux_series_of``), named
+    :func:`series_system_name`, :func:`lateral_series_system_name` or
+    :func:`flux_series_system_name`, so that every rule runs it like any other system.
+    A value equal to NAME's own adds nothing: NAME is that member.  Series are not
+    crossed (a member of one series carries none of the others), and the keys are removed
+    from NAME itself, so that adding or changing a series does not change NAME's settings
+    (nor rerun its jobs).
+
+    Raises
+    ------
+    ConfigError
+        A series on a grain boundary, a flux series without eHEX baths, or a member name
+        that is already a system of the config.
     """
     expanded = {}
     for name, sysconf in systems.items():
-        lengths = sysconf.pop("length_series_A", None) or []
+        series = {key: sysconf.pop(key, None) or [] for key in SERIES_MARKERS}
         expanded[name] = sysconf
-        if lengths and sysconf["type"] == "grain_boundary":
-            raise ConfigError(f"invalid configuration:\n  systems.{name}.length_series_A: size "
-                              "series are for bonded interfaces only; remove it")
-        for length in lengths:
-            if float(length) == sysconf["length_a_A"] == sysconf["length_b_A"]:
-                continue
-            member = series_system_name(name, length)
-            if member in systems and systems[member].get("series_of") != name:
-                raise ConfigError(f"invalid configuration:\n  systems.{name}.length_series_A: "
-                                  f"the series member '{member}' is also a system of the "
-                                  "config; rename that system")
-            expanded[member] = {**copy.deepcopy(sysconf), "length_a_A": float(length),
-                                "length_b_A": float(length), "series_of": name}
+        if sysconf["type"] == "grain_boundary":
+            for key in (k for k, values in series.items() if values):
+                raise _series_error(name, key, "size, cross-section and flux series are for "
+                                    "bonded interfaces only; remove it")
+        nemd = {**study_nemd, **(sysconf.get("nemd") or {})}
+        if series["flux_series_W_m2"] and nemd["bath"] != "ehex":
+            raise _series_error(name, "flux_series_W_m2", f"needs eHEX baths (nemd.bath: ehex, "
+                                f"here '{nemd['bath']}'): Langevin baths impose a temperature "
+                                "difference, not the flux")
+        members = {"length_series_A": _length_members(name, sysconf, series["length_series_A"]),
+                   "lateral_series_A": _lateral_members(name, sysconf, series["lateral_series_A"]),
+                   "flux_series_W_m2": _flux_members(name, sysconf, series["flux_series_W_m2"],
+                                                     nemd)}
+        for key, pairs in members.items():
+            for member, member_conf in pairs:
+                if member in systems and systems[member].get(SERIES_MARKERS[key]) != name:
+                    raise _series_error(name, key, f"the series member '{member}' is also a "
+                                        "system of the config; rename that system")
+                expanded[member] = member_conf
     return expanded
 
 
@@ -228,6 +338,11 @@ def _check_system(config: dict, name: str) -> list[str]:
             and sysconf["side_a"]["element"] == sysconf["side_b"]["element"]):
         problems.append(f"{field}.side_b.element: must differ from side_a.element (LAMMPS atom "
                         "types are per element; for an A/B mass benchmark use two labels, e.g. Ar/Kr)")
+    if (sysconf["type"] != "grain_boundary"
+            and sysconf["min_lateral_A"] > sysconf["max_lateral_A"]):
+        problems.append(f"{field}.min_lateral_A: {sysconf['min_lateral_A']} A exceeds "
+                        f"max_lateral_A = {sysconf['max_lateral_A']} A: lower min_lateral_A or "
+                        "raise max_lateral_A (the coincidence search looks between the two)")
     nemd = _merged_nemd(config, name)
     analysis = config["analysis"]
     if nemd["bath"] == "ehex" and not nemd["heat_flux_W_m2"]:
@@ -255,6 +370,33 @@ def _check_system(config: dict, name: str) -> list[str]:
             "is discarded and the rest split into blocks): lengthen the run or sample more often")
     if nemd["restart_every_ps"] < nemd["sample_every_ps"]:
         problems.append(f"{field}.nemd.restart_every_ps: must be at least sample_every_ps")
+    if nemd.get("target") is not None:
+        problems += _check_target(config, name, nemd)
+    return problems
+
+
+def _check_target(config: dict, name: str, nemd: dict) -> list[str]:
+    """The budget of ``nemd.target`` must allow the first run and one extension."""
+    target, problems = nemd["target"], []
+    own = (config["systems"][name].get("nemd") or {}).get("target") is not None
+    field = f"systems.{name}.nemd.target" if own else "nemd.target"
+    of = "" if own else f" of system {name}"
+    production, restart = nemd["production_ps"], nemd["restart_every_ps"]
+    if target["max_production_ps"] is None and target["max_core_hours"] is None:
+        problems.append(f"{field}: give a budget, max_production_ps and/or max_core_hours, or "
+                        "the runs may never stop")
+    if (longest := target["max_production_ps"]) is not None:
+        if longest < production:
+            problems.append(f"{field}.max_production_ps: {longest} ps is below the initial "
+                            f"production_ps{of} ({production} ps)")
+        elif longest < production + restart:
+            problems.append(f"{field}.max_production_ps: {longest} ps leaves less than one "
+                            f"checkpoint interval (restart_every_ps = {restart} ps) beyond the "
+                            f"initial production_ps{of} ({production} ps): no room to extend")
+    if target["step_ps"] is not None and target["step_ps"] < restart:
+        problems.append(f"{field}.step_ps: {target['step_ps']} ps is below one checkpoint "
+                        f"interval (restart_every_ps{of} = {restart} ps): runs are extended "
+                        "by whole restart intervals")
     return problems
 
 
@@ -325,6 +467,7 @@ def nemd_settings(config: dict, system: str, temperature_K: float, replica: int)
     sysconf = config["systems"][system]
     potential = get_potential(sysconf["potential"])
     settings = _merged_nemd(config, system)
+    settings.pop("target", None)  # how long to run is the loop's business, not the run's
     settings["timestep_fs"] = settings["timestep_fs"] or potential.timestep_fs
     settings.update(
         potential=potential.name,
@@ -334,6 +477,12 @@ def nemd_settings(config: dict, system: str, temperature_K: float, replica: int)
         seeds=run_seeds(config["seed"], system, temperature_K, replica),
     )
     return settings
+
+
+def nemd_target(config: dict, system: str) -> dict | None:
+    """The ``nemd.target`` block of ``system`` (its own, else the study's; None = off)."""
+    target = _merged_nemd(config, system).get("target")
+    return dict(target) if target is not None else None
 
 
 def analysis_settings(config: dict) -> dict:

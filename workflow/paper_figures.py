@@ -18,10 +18,13 @@ import numpy as np
 
 from workflow import paper_style as ps
 from workflow.paper_series import SERIES_COLUMNS
+from workflow.paper_sweeps import FLUX_COLUMNS, LATERAL_COLUMNS
 
 __all__ = [
+    "flux_series_figure",
     "grain_boundary_figure",
     "green_kubo_figure",
+    "lateral_series_figure",
     "models_figure",
     "nemd_vs_emd_figure",
     "profile_figure",
@@ -401,6 +404,98 @@ def size_series_figure(series: str, rows: Sequence[Mapping], stem: str | Path) -
         ax.legend(title=f"{series}: $R_K = R_\\infty + c/L$", loc="best",
                   title_fontsize=ps.FONT_SIZE_PT - 1.5)
         return _finish(fig, stem, rows, SERIES_COLUMNS)
+
+
+# -- cross-section and flux series ----------------------------------------------------
+
+def _points_or_open(ax, x, rows, marker, colour, label):
+    """R_K points with 95 % bars; points without an interval (``has_interval`` false) as
+    open markers without bars (a run that did not converge)."""
+    closed = [r for r in rows if str(r.get("has_interval")) == "True"]
+    open_ = [r for r in rows if str(r.get("has_interval")) != "True"]
+    if closed:
+        _points(ax, x(closed), _column(closed, "R_K_m2K_W") * NANO,
+                _column(closed, "R_K_ci95_low_m2K_W") * NANO,
+                _column(closed, "R_K_ci95_high_m2K_W") * NANO, marker, colour, label)
+    if open_:
+        ax.plot(x(open_), _column(open_, "R_K_m2K_W") * NANO, marker, mfc="white",
+                color=colour, linestyle="none",
+                label=None if closed else f"{label} (no interval)")
+
+
+def lateral_series_figure(series: str, rows: Sequence[Mapping],
+                          stem: str | Path) -> dict[str, Path]:
+    """R_K against the cross-section area (95 % CI; open markers: no interval).
+
+    Parameters
+    ----------
+    series : str
+        Name of the series (its base system).
+    rows : sequence of mapping
+        :func:`workflow.paper_sweeps.lateral_series_rows` (written as the data file).
+    stem : str or Path
+        Output path without suffix.
+    """
+    groups = sorted({(float(r["temperature_K"]), r["method"]) for r in rows})
+    with ps.style():
+        fig, ax = ps.new_figure("column", aspect=0.75)
+        for k, (temperature, method) in enumerate(groups):
+            sel = sorted((r for r in rows if float(r["temperature_K"]) == temperature
+                          and r["method"] == method), key=lambda r: number(r["area_A2"]))
+            colour, marker = ps.colour(method), MARKERS[k % len(MARKERS)]
+            ax.plot(_column(sel, "area_A2") / 100, _column(sel, "R_K_m2K_W") * NANO, "-",
+                    color=colour, lw=0.6, alpha=0.6)
+            _points_or_open(ax, lambda pts: _column(pts, "area_A2") / 100, sel, marker, colour,
+                            f"{ps.label(method)}, {temperature:g} K")
+            for r in sel:
+                cell = "45°" if r.get("lateral_cell") == "rotated_45" else "conv."
+                ax.annotate(f"{number(r['lateral_A']):.1f} Å ({cell})",
+                            (number(r["area_A2"]) / 100, number(r["R_K_m2K_W"]) * NANO),
+                            textcoords="offset points", xytext=(3, 3),
+                            fontsize=ps.FONT_SIZE_PT - 2.5, color=colour)
+        ax.margins(x=0.15)  # room for the labels of the first and last points
+        ax.set_xlabel(r"Cross-section area $A$ (nm$^2$)")
+        ax.set_ylabel(R_K_LABEL)
+        ax.legend(title=f"{series}: cross-section series", loc="best",
+                  title_fontsize=ps.FONT_SIZE_PT - 1.5)
+        return _finish(fig, stem, rows, LATERAL_COLUMNS)
+
+
+def flux_series_figure(series: str, rows: Sequence[Mapping], stem: str | Path) -> dict[str, Path]:
+    """R_K against the imposed flux J with the weighted line and the linear-response test.
+
+    Parameters
+    ----------
+    series : str
+        Name of the series (its base system).
+    rows : sequence of mapping
+        :func:`workflow.paper_sweeps.flux_series_rows` (written as the data file).
+    stem : str or Path
+        Output path without suffix.
+    """
+    temperatures = sorted({float(r["temperature_K"]) for r in rows})
+    with ps.style():
+        fig, ax = ps.new_figure("column", aspect=0.75)
+        for k, temperature in enumerate(temperatures):
+            sel = [r for r in rows if float(r["temperature_K"]) == temperature]
+            colour, marker = ps.colour("nemd"), MARKERS[k % len(MARKERS)]
+            test = next((r for r in sel if r["kind"] == "test"), {})
+            p_value = number(test.get("p_value"))
+            depends = "independent of" if test.get("verdict") == "independent" else "depends on"
+            verdict = f"p = {p_value:.2g}, {depends} J" if math.isfinite(p_value) else "no test"
+            _points_or_open(ax, lambda pts: _column(pts, "flux_W_m2") / 1e10,
+                            [r for r in sel if r["kind"] == "point"], marker, colour,
+                            f"{temperature:g} K: {verdict}")
+            line = [r for r in sel if r["kind"] == "fit"]
+            if line:
+                ax.plot(_column(line, "flux_W_m2") / 1e10, _column(line, "R_K_m2K_W") * NANO,
+                        "--", color=colour, lw=0.8)
+        ax.set_xlim(left=0)
+        ax.set_xlabel(r"Imposed heat flux $J$ ($10^{10}$ W m$^{-2}$)")
+        ax.set_ylabel(R_K_LABEL)
+        ax.legend(title=f"{series}: $R_K = R_0 + sJ$, test of $s = 0$", loc="best",
+                  title_fontsize=ps.FONT_SIZE_PT - 1.5)
+        return _finish(fig, stem, rows, FLUX_COLUMNS)
 
 
 # -- grain boundaries -----------------------------------------------------------------

@@ -8,6 +8,9 @@ Pure functions of the resolved config and the results folder, so that the rules 
     nemd_vs_emd/{system}         NEMD against EMD (studies with EMD)
     R_K_vs_T/{system}            R_K(T) with the mismatch models (bonded interfaces)
     size_series/{system}         R_K against 1/L (systems with length_series_A)
+    lateral_series/{system}      R_K against the cross-section area (lateral_series_A)
+    flux_series/{system}         R_K against J, linear-response test (flux_series_W_m2)
+    flux_series.csv              the linear-response test of every flux series
     grain_boundaries             R_K against the boundary energy (grain boundaries)
     summary_table.csv, .tex      every R_K of the study
 
@@ -20,9 +23,10 @@ import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from workflow.config import emd_replicas, system_names, system_temperatures
+from workflow.config import emd_replicas, series_base, system_names, system_temperatures
 from workflow.paper_series import series_members
 from workflow.paper_style import FIGURE_FORMATS
+from workflow.paper_sweeps import flux_series_members, lateral_series_members
 
 __all__ = [
     "combined_paths",
@@ -30,6 +34,7 @@ __all__ = [
     "figure_files",
     "figure_outputs",
     "figure_stems",
+    "flux_table_paths",
     "named_structures",
     "structure_path",
 ]
@@ -41,8 +46,8 @@ def _label(temperature_K: float) -> str:
 
 
 def _own_systems(config: Mapping) -> list[str]:
-    """Systems that are not extra members of a size series."""
-    return [s for s in system_names(config) if not config["systems"][s].get("series_of")]
+    """Systems that are not extra members of a size, cross-section or flux series."""
+    return [s for s in system_names(config) if not series_base(config["systems"][s])]
 
 
 def figure_stems(config: Mapping, results: str) -> list[str]:
@@ -58,9 +63,16 @@ def figure_stems(config: Mapping, results: str) -> list[str]:
     stems += [f"{paper}/R_K_vs_T/{s}" for s in _own_systems(config)
               if config["systems"][s]["type"] != "grain_boundary"]
     stems += [f"{paper}/size_series/{s}" for s in series_members(config)]
+    stems += [f"{paper}/lateral_series/{s}" for s in lateral_series_members(config)]
+    stems += [f"{paper}/flux_series/{s}" for s in flux_series_members(config)]
     if any(config["systems"][s]["type"] == "grain_boundary" for s in systems):
         stems.append(f"{paper}/grain_boundaries")
     return stems
+
+
+def flux_table_paths(config: Mapping, results: str) -> list[str]:
+    """``[{results}/paper/flux_series.csv]`` when the study has a flux series, else ``[]``."""
+    return [f"{results}/paper/flux_series.csv"] if flux_series_members(config) else []
 
 
 def figure_files(stems: Sequence[str]) -> list[str]:
@@ -83,9 +95,14 @@ def figure_outputs(stem: str, caption: str, category: str, subcategory: str | No
             "csv": f"{stem}.csv"}
 
 
-def combined_paths(config: Mapping, results: str, system: str) -> list[str]:
-    """``combined.json`` of every temperature and method (NEMD; EMD when run) of a system."""
-    methods = ("nemd", "emd") if emd_replicas(config) else ("nemd",)
+def combined_paths(config: Mapping, results: str, system: str,
+                   methods: Sequence[str] | None = None) -> list[str]:
+    """``combined.json`` of every temperature and method (NEMD; EMD when run) of a system.
+
+    ``methods`` restricts the methods (e.g. ``["nemd"]``).
+    """
+    if methods is None:
+        methods = ("nemd", "emd") if emd_replicas(config) else ("nemd",)
     return [f"{results}/{system}/T{_label(t)}K/{method}/combined.json"
             for method in methods for t in system_temperatures(config, system)]
 

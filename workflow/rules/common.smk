@@ -1,5 +1,6 @@
 # Shared set-up: config validation, paths, target lists and the MPI launcher.
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from workflow.config import (  # noqa: E402
     emd_settings,
     nemd_replicas,
     nemd_settings,
+    nemd_target,
     system_names,
     system_temperatures,
     validate_config,
@@ -141,3 +143,21 @@ def all_targets():
         per_system += [f"{RESULTS}/figures/{system}_nemd_vs_emd.png"
                        for system in system_names(CONFIG)]
     return [f"{RESULTS}/summary.csv", f"{RESULTS}/figures/R_K_vs_T.png", *runs, *per_system]
+
+
+def target_systems():
+    """Systems whose NEMD runs go to a target precision (config nemd.target; rules/target.smk)."""
+    return [s for s in system_names(CONFIG) if nemd_target(CONFIG, s) is not None]
+
+
+def target_dir(system, temperature):
+    """Folder of a run to a target precision: the replicas' runs and target.json."""
+    return f"{RESULTS}/{system}/T{temperature}K/nemd/target"
+
+
+def target_run_settings(wildcards):
+    """Every replica's NEMD driver settings (first round), as a JSON list."""
+    return json.dumps([
+        nemd_settings(CONFIG, wildcards.system, float(wildcards.temperature), r)
+        for r in range(nemd_replicas(CONFIG, wildcards.system))
+    ])

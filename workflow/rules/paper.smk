@@ -11,12 +11,14 @@
 import shlex
 
 from workflow.paper_series import series_members
+from workflow.paper_sweeps import flux_series_members, lateral_series_members, member_fluxes
 from workflow.paper_targets import (
     combined_paths,
     config_file_paths,
     figure_files,
     figure_outputs,
     figure_stems,
+    flux_table_paths,
     named_structures,
     structure_path,
 )
@@ -29,6 +31,10 @@ PAPER = f"{RESULTS}/paper"
 PAPER_FIGURES = figure_stems(CONFIG, RESULTS)
 #: {base system: [members]} of every size series (config key length_series_A).
 SIZE_SERIES = series_members(CONFIG)
+#: {base system: [members]} of every cross-section series (lateral_series_A) and flux
+#: series (flux_series_W_m2).
+LATERAL_SERIES = lateral_series_members(CONFIG)
+FLUX_SERIES = flux_series_members(CONFIG)
 PAPER_STEM = {"stem": lambda wildcards, output: output.csv[: -len(".csv")]}
 
 # The default target (rule all, in the Snakefile) also builds the paper, so that
@@ -153,6 +159,96 @@ rule paper_size_series:
         "> {log} 2>&1"
 
 
+rule paper_lateral_series:
+    input:
+        combined=lambda wildcards: [
+            path
+            for member in LATERAL_SERIES[wildcards.system]
+            for path in combined_paths(CONFIG, RESULTS, member)
+        ],
+        structures=lambda wildcards: [
+            structure_path(RESULTS, member) for member in LATERAL_SERIES[wildcards.system]
+        ],
+    output:
+        **figure_outputs(
+            f"{PAPER}/lateral_series/{{system}}",
+            "lateral_series.rst",
+            "Cross-section series",
+            None,
+            {"series": "{system}"},
+        ),
+    conda:
+        CONDA_ENV
+    log:
+        f"{RESULTS}/logs/paper/lateral_series_{{system}}.log",
+    params:
+        python=PYTHON,
+        structures=lambda wildcards: named_structures(RESULTS, LATERAL_SERIES[wildcards.system]),
+        **PAPER_STEM,
+    message:
+        "Paper figure: R_K of the {wildcards.system} cross-section series against the area"
+    shell:
+        "{params.python} -m workflow.paper lateral-series --series {wildcards.system} "
+        "--combined {input.combined} --structure {params.structures} --out {params.stem:q} "
+        "> {log} 2>&1"
+
+
+rule paper_flux_series:
+    input:
+        combined=lambda wildcards: [
+            path
+            for member in FLUX_SERIES[wildcards.system]
+            for path in combined_paths(CONFIG, RESULTS, member, methods=["nemd"])
+        ],
+    output:
+        **figure_outputs(
+            f"{PAPER}/flux_series/{{system}}",
+            "flux_series.rst",
+            "Flux series",
+            None,
+            {"series": "{system}"},
+        ),
+    conda:
+        CONDA_ENV
+    log:
+        f"{RESULTS}/logs/paper/flux_series_{{system}}.log",
+    params:
+        python=PYTHON,
+        fluxes=lambda wildcards: " ".join(
+            shlex.quote(f"{member}={flux!r}")
+            for member, flux in member_fluxes(CONFIG, FLUX_SERIES[wildcards.system]).items()
+        ),
+        **PAPER_STEM,
+    message:
+        "Paper figure: R_K of the {wildcards.system} flux series against J, linear-response test"
+    shell:
+        "{params.python} -m workflow.paper flux-series --series {wildcards.system} "
+        "--combined {input.combined} --flux {params.fluxes} --out {params.stem:q} > {log} 2>&1"
+
+
+rule paper_flux_table:
+    input:
+        [f"{PAPER}/flux_series/{s}.csv" for s in FLUX_SERIES],
+    output:
+        csv=report(
+            f"{PAPER}/flux_series.csv",
+            caption="../report/flux_table.rst",
+            category="Flux series",
+        ),
+    conda:
+        CONDA_ENV
+    log:
+        f"{RESULTS}/logs/paper/flux_series_table.log",
+    params:
+        python=PYTHON,
+        **PAPER_STEM,
+    message:
+        "Paper table: linear-response test of every flux series"
+    shell:
+        "{params.python} -m workflow.paper flux-table --series {input} --out {params.stem:q} "
+        "> {log} 2>&1"
+
+
 rule paper_grain_boundaries:
     input:
         f"{RESULTS}/figures/grain_boundaries.csv",
@@ -230,6 +326,7 @@ rule paper:
     input:
         figures=figure_files(PAPER_FIGURES),
         tables=rules.paper_table.output,
+        flux_table=flux_table_paths(CONFIG, RESULTS),
         combined=combined_results("nemd") + combined_results("emd"),
     output:
         report(
@@ -258,4 +355,4 @@ rule paper:
         "{params.python} -m workflow.paper provenance --config {params.config:q} "
         "--config-files {params.config_files} --overrides {params.overrides:q} "
         "--combined {input.combined} --figure {params.figures} --tables {input.tables} "
-        "--out {output} > {log} 2>&1"
+        "{input.flux_table} --out {output} > {log} 2>&1"
