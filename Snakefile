@@ -23,6 +23,7 @@ include: "workflow/rules/structures.smk"
 include: "workflow/rules/nemd.smk"
 include: "workflow/rules/emd.smk"
 include: "workflow/rules/analysis.smk"
+include: "workflow/rules/target.smk"
 include: "workflow/rules/mismatch.smk"
 include: "workflow/rules/paper.smk"
 

@@ -3,24 +3,28 @@ half-width of 10% of R_K.
 
 The default study's replicas (``config/config.yaml``: its system, temperature, seeds,
 baths and analysis) are run by the workflow's own NEMD driver, one MPI rank each, and the
-sample is grown step by step until the target is met:
+sample is grown until the target is met:
 
-* ``--grow length`` (default): every step raises ``production_ps`` of every replica by
-  ``--step-ps`` and the driver continues from its checkpoints (the production length is
-  not part of a run's fingerprint);
+* ``--grow length`` (default): the workflow's run-to-target mode
+  (:func:`workflow.nemd_target.run_to_target`, the same loop as a study with
+  ``nemd.target``): every round continues every replica from its checkpoints to a longer
+  ``production_ps`` chosen by :func:`workflow.target_policy.decide` (at least
+  ``--step-ps``; the missing steady window of a replica that is not converged, else the
+  (half-width / target)^2 law), until the target is met or ``--max-ps`` /
+  ``--max-core-hours`` is reached;
 * ``--grow replicas``: every step adds replicas (the next seeds of the study) of a fixed
   ``--production-ps``.
 
-After each step every replica is analysed by ``workflow.analyse_nemd`` and the replicas
-are combined as in the workflow (:func:`workflow.combine.combine`: inverse-variance mean,
-inflated by the Birge ratio, t interval with n-1 degrees of freedom when the replicas
-disagree).  The cost is the CPU time of LAMMPS summed over replicas (loop time x "% CPU
-use" x MPI ranks, every segment, equilibration included), in core-hours.  One row per
-step is printed; when the target is not reached, the number of replicas it would take is
+After each round every replica is analysed and the replicas are combined as in the
+workflow (:func:`workflow.combine.combine`).  The cost is the CPU time of LAMMPS summed
+over replicas (:func:`workflow.nemd_target.core_hours`: loop time x "% CPU use" x MPI
+ranks, every segment, equilibration included), in core-hours.  One row per round is
+printed; when the target is not reached, the number of replicas it would take is
 estimated from the replicas' scatter (and labelled as an estimate).
 
     python benchmarks/cost_to_precision.py [--grow length|replicas] [--step-ps 50]
-        [--max-ps 600] [--production-ps P] [--max-replicas 16] [--target 0.10] [--at-once N]
+        [--max-ps 600] [--max-core-hours H] [--production-ps P] [--max-replicas 16]
+        [--target 0.10] [--at-once N]
 
 Input: the default study's relaxed structure (``results/SiCu/structure/``, made by
 ``make run``).  The runs are kept in ``--outdir`` (default
@@ -33,8 +37,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,57 +45,19 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import numpy as np
+import yaml
 from scipy import stats
 
 from workflow.combine import combine
-from workflow.config import analysis_settings, load_config, nemd_settings, system_temperatures
-
-LOOP = re.compile(r"Loop time of ([\d.eE+-]+) on (\d+) procs")
-CPU = re.compile(r"([\d.]+)% CPU use with")
-
-
-def run_replicas(python: str, structure: Path, settings: list[dict], outdir: Path,
-                 at_once: int) -> None:
-    """Run (or continue) every replica's NEMD driver, one rank each, ``at_once`` at a time."""
-    mpirun = str(Path(python).parent / "mpirun")
-    env = os.environ | {"OMP_NUM_THREADS": "1"}
-    for first in range(0, len(settings), at_once):
-        jobs = []
-        for replica in range(first, min(first + at_once, len(settings))):
-            folder = outdir / f"rep{replica}"
-            folder.mkdir(parents=True, exist_ok=True)
-            log = (folder / "driver.log").open("a")
-            jobs.append((subprocess.Popen(
-                [mpirun, "-n", "1", python, "-m", "workflow.nemd", "--structure",
-                 str(structure / "relaxed.data"), "--info", str(structure / "relaxed.json"),
-                 "--settings", json.dumps(settings[replica]), "--outdir", str(folder)],
-                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT), log))
-        for job, log in jobs:
-            code = job.wait()
-            log.close()
-            if code != 0:
-                raise RuntimeError(f"NEMD driver failed (exit {code}); see {log.name}")
-
-
-def core_hours(folder: Path) -> float:
-    """CPU core-hours of one replica: over every run of every segment, LAMMPS' loop time x
-    its "% CPU use" x MPI ranks (from the segment logs ``log.<segment>.lammps``).
-
-    CPU time rather than wall time, so the cost is right even when the machine is shared
-    with other jobs; a benchmark that was interrupted and continued still counts every
-    step it ran.  The driver's start-up (a second or two per segment) is not included.
-    """
-    total = 0.0
-    for log in folder.glob("log.*.lammps"):
-        lines = log.read_text().splitlines()
-        for i, line in enumerate(lines):
-            loop = LOOP.match(line)
-            if not loop:
-                continue
-            seconds, ranks = float(loop[1]), int(loop[2])
-            cpu = next((CPU.match(x) for x in lines[i + 1:i + 5] if CPU.match(x)), None)
-            total += seconds * ranks * (float(cpu[1]) / 100.0 if cpu else 1.0)
-    return total / 3600.0
+from workflow.config import (
+    SCHEMA_PATH,
+    analysis_settings,
+    load_config,
+    nemd_settings,
+    nemd_target,
+    system_temperatures,
+)
+from workflow.nemd_target import core_hours, run_replicas, run_to_target
 
 
 def analyse(python: str, folder: Path, analysis: dict) -> Path:
@@ -106,30 +70,41 @@ def analyse(python: str, folder: Path, analysis: dict) -> Path:
     return out
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--config", type=Path, default=REPO / "config/config.yaml")
-    parser.add_argument("--system", default="SiCu")
-    parser.add_argument("--structure", type=Path, default=REPO / "results/SiCu/structure")
-    parser.add_argument("--outdir", type=Path,
-                        default=REPO / "results/benchmarks/cost_to_precision")
-    parser.add_argument("--step-ps", type=float, default=50.0,
-                        help="production added per step, per replica (ps)")
-    parser.add_argument("--max-ps", type=float, default=600.0,
-                        help="give up beyond this production per replica (ps)")
-    parser.add_argument("--target", type=float, default=0.10,
-                        help="target 95%% CI half-width as a fraction of R_K")
-    parser.add_argument("--at-once", type=int, default=None,
-                        help="replicas run side by side (default: all)")
-    parser.add_argument("--grow", choices=("length", "replicas"), default="length",
-                        help="lengthen every replica (default) or add replicas of a fixed length")
-    parser.add_argument("--production-ps", type=float, default=None,
-                        help="with --grow replicas: the fixed production per replica (ps)")
-    parser.add_argument("--max-replicas", type=int, default=16)
-    args = parser.parse_args()
-    python = sys.executable
-    config = load_config(args.config)
-    temperature = system_temperatures(config, args.system)[0]
+def target_block(config: dict, system: str, args: argparse.Namespace) -> dict:
+    """The study's ``nemd.target`` (else the schema's defaults) with the command line's
+    target and budget."""
+    schema = yaml.safe_load(SCHEMA_PATH.read_text())["$defs"]["target"]["properties"]
+    target = nemd_target(config, system) or {k: v["default"] for k, v in schema.items()}
+    return target | {"rel_half_width": args.target, "max_production_ps": args.max_ps,
+                     "max_core_hours": args.max_core_hours, "step_ps": args.step_ps}
+
+
+def grow_length(args, config, temperature, python) -> list[dict]:
+    """Rounds of the run-to-target mode, as rows."""
+    settings = [nemd_settings(config, args.system, temperature, r)
+                | ({"production_ps": args.production_ps} if args.production_ps else {})
+                for r in range(config["replicas"])]
+    record = run_to_target(
+        structure=args.structure / "relaxed.data", info=args.structure / "relaxed.json",
+        settings=settings, analysis=analysis_settings(config),
+        target=target_block(config, args.system, args), system=args.system,
+        workdir=args.outdir, launcher=[str(Path(python).parent / "mpirun")],
+        tasks=min(args.at_once or len(settings), len(settings)), python=python,
+        log=lambda text: print(text, file=sys.stderr, flush=True))
+    (args.outdir / "target.json").write_text(json.dumps(record, indent=1) + "\n")
+    return [{"production_ps_per_replica": r["production_ps"], "n_replicas": len(settings),
+             "R_K_m2K_W": r["R_K_m2K_W"], "R_K_ci95_low_m2K_W": r["R_K_ci95_low_m2K_W"],
+             "R_K_ci95_high_m2K_W": r["R_K_ci95_high_m2K_W"],
+             "relative_half_width": r["rel_half_width"], "converged": r["converged"],
+             "ci_dof": r["ci_dof"],
+             "replica_R_K_m2K_W": [x["R_K_m2K_W"] for x in r["replicas"]],
+             "replica_R_K_se_m2K_W": [x["R_K_se_m2K_W"] for x in r["replicas"]],
+             "core_hours": r["core_hours"], "decision": r["decision"]}
+            for r in record["rounds"]]
+
+
+def grow_replicas(args, config, temperature, python) -> list[dict]:
+    """Replicas of a fixed length added until the target or ``--max-replicas``."""
     analysis = analysis_settings(config)
     n_replicas = config["replicas"]
     production = args.production_ps or nemd_settings(config, args.system, temperature,
@@ -138,42 +113,75 @@ def main() -> int:
     while True:
         settings = [nemd_settings(config, args.system, temperature, r)
                     | {"production_ps": production} for r in range(n_replicas)]
-        run_replicas(python, args.structure, settings, args.outdir,
-                     args.at_once or len(settings))
         folders = [args.outdir / f"rep{r}" for r in range(len(settings))]
+        run_replicas([str(Path(python).parent / "mpirun")], 1, python,
+                     args.structure / "relaxed.data", args.structure / "relaxed.json",
+                     settings, folders, args.at_once or len(settings))
         records = [json.loads(analyse(python, f, analysis).read_text()) for f in folders]
         combined = combine([f / "result.json" for f in folders], args.system)
-        r_k = combined["R_K_m2K_W"]
-        half = (combined["R_K_ci95_high_m2K_W"] - combined["R_K_ci95_low_m2K_W"]) / 2
-        row = {"production_ps_per_replica": production, "n_replicas": len(folders),
-               "R_K_m2K_W": r_k, "R_K_ci95_low_m2K_W": combined["R_K_ci95_low_m2K_W"],
-               "R_K_ci95_high_m2K_W": combined["R_K_ci95_high_m2K_W"],
-               "relative_half_width": half / r_k, "stationary": combined["stationary"],
-               "ci_dof": combined["ci_dof"],
-               "replica_R_K_m2K_W": [r["R_K_m2K_W"] for r in records],
-               "replica_R_K_se_m2K_W": [r["R_K_se_m2K_W"] for r in records],
-               "core_hours": sum(core_hours(f) for f in folders)}
-        rows.append(row)
-        print(json.dumps(row), flush=True)
-        if row["relative_half_width"] <= args.target:
-            break
-        if args.grow == "length":
-            if production >= args.max_ps:
-                break
-            production = min(production + args.step_ps, args.max_ps)
-        else:
-            if n_replicas >= args.max_replicas:
-                break
-            n_replicas = min(n_replicas + (args.at_once or 2), args.max_replicas)
+        r_k, low, high = (combined[k] for k in ("R_K_m2K_W", "R_K_ci95_low_m2K_W",
+                                                "R_K_ci95_high_m2K_W"))
+        rows.append({
+            "production_ps_per_replica": production, "n_replicas": len(folders),
+            "R_K_m2K_W": r_k, "R_K_ci95_low_m2K_W": low, "R_K_ci95_high_m2K_W": high,
+            "relative_half_width": None if low is None or high is None else (high - low) / 2 / r_k,
+            "converged": combined.get("converged", combined.get("stationary")),
+            "ci_dof": combined.get("ci_dof"),
+            "replica_R_K_m2K_W": [r["R_K_m2K_W"] for r in records],
+            "replica_R_K_se_m2K_W": [r["R_K_se_m2K_W"] for r in records],
+            "core_hours": sum(core_hours(f) for f in folders)})
+        print(json.dumps(rows[-1]), flush=True)
+        width = rows[-1]["relative_half_width"]
+        if (width is not None and width <= args.target) or n_replicas >= args.max_replicas:
+            return rows
+        n_replicas = min(n_replicas + (args.at_once or 2), args.max_replicas)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--config", type=Path, default=REPO / "config/config.yaml")
+    parser.add_argument("--system", default="SiCu")
+    parser.add_argument("--structure", type=Path, default=REPO / "results/SiCu/structure")
+    parser.add_argument("--outdir", type=Path,
+                        default=REPO / "results/benchmarks/cost_to_precision")
+    parser.add_argument("--step-ps", type=float, default=50.0,
+                        help="smallest extension per round, per replica (ps)")
+    parser.add_argument("--max-ps", type=float, default=600.0,
+                        help="budget: longest production per replica (ps)")
+    parser.add_argument("--max-core-hours", type=float, default=None,
+                        help="budget: CPU core-hours of LAMMPS for all replicas")
+    parser.add_argument("--target", type=float, default=0.10,
+                        help="target 95%% CI half-width as a fraction of R_K")
+    parser.add_argument("--at-once", type=int, default=None,
+                        help="replicas run side by side (default: all)")
+    parser.add_argument("--grow", choices=("length", "replicas"), default="length",
+                        help="lengthen every replica (default) or add replicas of a fixed length")
+    parser.add_argument("--production-ps", type=float, default=None,
+                        help="first production per replica (--grow length) or the fixed one "
+                             "(--grow replicas) (ps); default the study's")
+    parser.add_argument("--max-replicas", type=int, default=16)
+    args = parser.parse_args()
+    python = sys.executable
+    config = load_config(args.config)
+    temperature = system_temperatures(config, args.system)[0]
+    grow = grow_length if args.grow == "length" else grow_replicas
+    rows = grow(args, config, temperature, python)
+    if args.grow == "length":
+        for row in rows:
+            print(json.dumps(row), flush=True)
+    args.outdir.mkdir(parents=True, exist_ok=True)
     (args.outdir / "cost_to_precision.json").write_text(json.dumps(rows, indent=1) + "\n")
     last = rows[-1]
-    reached = "reached" if last["relative_half_width"] <= args.target else "NOT reached"
-    print(f"{args.system} at {temperature:g} K: target {args.target:.0%} {reached} after "
+    width = last["relative_half_width"]
+    reached = width is not None and width <= args.target
+    shown = "none (not converged)" if width is None else f"{width:.1%}"
+    print(f"{args.system} at {temperature:g} K: target {args.target:.0%} "
+          f"{'reached' if reached else 'NOT reached'} after "
           f"{last['production_ps_per_replica']:g} ps x {last['n_replicas']} replicas, "
-          f"{last['core_hours']:.3f} CPU core-hours; R_K = "
-          f"{last['R_K_m2K_W']:.3e} m2K/W, 95% CI [{last['R_K_ci95_low_m2K_W']:.3e}, "
-          f"{last['R_K_ci95_high_m2K_W']:.3e}], half-width {last['relative_half_width']:.1%}")
-    if reached == "NOT reached":
+          f"{last['core_hours']:.3f} CPU core-hours; R_K = {last['R_K_m2K_W']:.3e} m2K/W, "
+          f"95% CI [{last['R_K_ci95_low_m2K_W']}, {last['R_K_ci95_high_m2K_W']}], "
+          f"half-width {shown}")
+    if not reached:
         estimate = replicas_for_target(last["replica_R_K_m2K_W"], last["replica_R_K_se_m2K_W"],
                                        args.target)
         per_replica = last["core_hours"] / last["n_replicas"]
@@ -189,8 +197,9 @@ def replicas_for_target(values: list[float], ses: list[float], target: float) ->
     the replicas' sample standard deviation and their rms standard error (an estimate:
     with few replicas ``s`` itself is uncertain)."""
     v = np.asarray(values, dtype=float)
+    known = [s for s in ses if s is not None]  # no standard error: a replica not converged
     spread = max(float(np.std(v, ddof=1)) if v.size > 1 else 0.0,
-                 float(np.sqrt(np.mean(np.square(ses)))))
+                 float(np.sqrt(np.mean(np.square(known)))) if known else 0.0)
     n = 2
     while stats.t.ppf(0.975, n - 1) * spread / np.sqrt(n) > target * abs(float(v.mean())):
         n += 1

@@ -68,9 +68,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--temperature", required=True)
     parser.add_argument("--method", choices=sorted(COMBINERS), default="nemd")
     parser.add_argument("--out", required=True, type=Path)
+    parser.add_argument("--target", type=Path, default=None,
+                        help="target.json of a run to a target precision (workflow.nemd_target)")
     parser.add_argument("replicas", nargs="+", type=Path)
     args = parser.parse_args(argv)
     record = combine(args.replicas, args.system, args.method)
+    if args.target is not None:
+        from workflow.nemd_target import summary_fields
+
+        record |= summary_fields(json.loads(args.target.read_text()))
     write_json(args.out, record)
     low, value, high = (_fmt(record.get(k)) for k in (
         "R_K_ci95_low_m2K_W", "R_K_m2K_W", "R_K_ci95_high_m2K_W"))
