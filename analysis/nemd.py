@@ -42,7 +42,6 @@ import warnings as _warnings
 from collections.abc import Mapping
 
 import numpy as np
-from scipy import stats
 
 from .blocking import block_means, t_interval
 from .flux import heat_flux, sample_powers
@@ -73,7 +72,7 @@ DEFAULT_SETTINGS: dict = {
     "interface_exclusion_A": 5.0,  # and ends this far from the interface [Å]
     "fit_windows_A": None,  # explicit {"A": [lo, hi], "B": [lo, hi]} overrides both [Å]
     "min_discard_ps": 0.0,  # discard at least this much of the start [ps]
-    "discard_factor": 1.5,  # discard this × the MSER-5 transient length [-]
+    "discard_factor": 1.0,  # discard this × the MSER transient length [-]
     "discard_taus": 1.0,  # and at least this many τ_slow [-]
     "window_taus": 5.0,  # converged: steady window ≥ this many τ_slow [-]
     "block_taus": 0.5,  # block length in τ_slow [-]
@@ -310,21 +309,35 @@ def analyse_replica(raw: Mapping, settings: Mapping | None = None) -> dict:
     dt = float(time_ps[1] - time_ps[0])
     n_samples = time_ps.size
 
-    steady = detect_steady_state(
-        time_ps, [series["delta_T"], series["side_diff"], series["flux"]],
-        min_discard_ps=s["min_discard_ps"], safety_factor=s["discard_factor"],
-        drift_alpha=s["drift_alpha"])
-    reasons = list(steady["reasons"])
+    signals = [series["delta_T"], series["side_diff"], series["flux"]]
+    steady = detect_steady_state(time_ps, signals, min_discard_ps=s["min_discard_ps"],
+                                 safety_factor=s["discard_factor"], drift_alpha=s["drift_alpha"])
     atoms = _side_atoms(d, s["bath"])
     area = d["area_A2"]
-    # Preliminary R_K and τ_slow from the MSER steady part; then discard ≥ discard_taus τ.
+    # Preliminary R_K and τ_slow from that steady part.  MSER on batches of 5 samples reads
+    # the slow mode's excursions as transients and discards far too much; so the transient
+    # is found again with batches of block_taus τ_slow, and at least discard_taus τ_slow
+    # (the transient's own relaxation time) is discarded.
     k0 = steady["start_index"]
     r0 = float(series["delta_T"][k0:].mean() / series["flux"][k0:].mean())
     tau0 = slow_relaxation_time_ps(atoms["A"], atoms["B"], r0, area)
     window_start = np.concatenate([[0.0], time_ps[:-1]])
-    if math.isfinite(tau0):
-        k_tau = int(np.searchsorted(window_start, s["discard_taus"] * tau0 - 1e-9))
-        k0 = min(max(k0, k_tau), n_samples - s["min_blocks"])
+    batch = max(5, round(s["block_taus"] * tau0 / dt)) if math.isfinite(tau0) else 5
+    k_tau = (int(np.searchsorted(window_start, s["discard_taus"] * tau0 - 1e-9))
+             if math.isfinite(tau0) else k0)
+    try:
+        if batch > 5 and n_samples // batch >= 8:
+            steady = detect_steady_state(
+                time_ps, signals, min_discard_ps=max(s["min_discard_ps"],
+                                                     s["discard_taus"] * tau0),
+                safety_factor=s["discard_factor"], batch_size=batch,
+                drift_alpha=s["drift_alpha"])
+            k0 = steady["start_index"]
+    except ValueError:  # nothing left after discarding discard_taus τ_slow: not converged
+        pass
+    k0 = max(k0, k_tau)
+    k0 = min(k0, n_samples - s["min_blocks"])
+    reasons = list(steady["reasons"])
     tau_fp_samples = integrated_time_samples(series["delta_T"][k0:])  # the data's own τ
     block, first = _kept_range(n_samples, k0, math.ceil(
         s["block_taus"] * _tau_samples(tau0, dt, tau_fp_samples)), s["min_blocks"])

@@ -55,13 +55,13 @@ def test_single_and_combined_intervals_cover(run_taus):
     assert truth["slow_tau_ps"] == pytest.approx(TAU_PS, rel=0.01)
     assert truth["slow_amplitude_K"] == pytest.approx(15.8, rel=0.02)
     converged = [r for r in results if r["converged"]]
-    assert len(converged) >= 0.8 * len(results)
+    assert len(converged) >= 0.75 * len(results)  # the rest: transients, drift flags
     single = np.mean([_covers(r, r_true) for r in converged])
     assert 0.92 <= single <= 0.98, single
     for n in (2, 3):
         combined = [combine_replicas(results[k:k + n]) for k in range(0, len(results) - n + 1, n)]
         hits = [_covers(c, r_true) for c in combined if c["converged"]]
-        assert len(hits) >= 0.5 * len(combined)
+        assert len(hits) >= 0.4 * len(combined)  # all n replicas converged
         assert 0.92 <= np.mean(hits) <= 0.98, (n, np.mean(hits))
     # the model's τ_slow is recovered from the runs' own R_K
     taus = [r["convergence"]["tau_slow_ps"] for r in converged]
