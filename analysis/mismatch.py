@@ -15,12 +15,17 @@ or k_B for classical statistics, the one comparable to classical MD.
 
 Models (the ``model`` argument):
 
-* ``"amm"`` -- acoustic mismatch, per polarisation with Snell refraction and total
-  reflection beyond the critical angle (:func:`amm_transmission`); continuum (Debye)
-  only.  **Mode conversion (L ↔ T) is neglected**: each branch couples to the same
-  branch on the other side through the fluid-like formula of Swartz & Pohl eq. 19;
-  a branch transmits only below the Debye cut-offs of that branch on both sides
-  (there is no partner mode above), which keeps detailed balance exact.
+* ``"amm"`` -- the complete acoustic mismatch model of two isotropic solids
+  (:func:`amm_channel_transmissions`, :mod:`analysis.elastic_interface`): the elastic
+  boundary conditions of a welded interface (continuous displacement and traction)
+  solved for incident L, SV and SH waves, with reflected and transmitted L and SV (mode
+  conversion L ↔ SV), Snell refraction, critical angles and evanescent waves (Swartz &
+  Pohl §II.B; Achenbach 1973 ch. 5; Aki & Richards 2002 §5.2).  The Debye branches are
+  (L, T1, T2) = (L, SV, SH): the transverse branch is split equally between the
+  in-plane (SV) and the horizontal (SH) polarisation.  A channel j → k transmits only
+  below the Debye cut-offs of branch j on side 1 and of branch k on side 2 (above, the
+  partner mode does not exist and the energy is reflected), which keeps detailed
+  balance exact.  Continuum (Debye) only.
 * ``"dmm"`` -- diffuse mismatch, α₁₂(ω) = P₂/(P₁ + P₂) with P = Σ_j c_j D_j(ω)
   (Swartz & Pohl eq. 24; Debye) or its full-dispersion form P = (2/V) Σ|v_z| δ(ω − ω_qν)
   (Reddy, Castelino & Majumdar, APL 87, 211908, 2005; :mod:`analysis.phonons`).
@@ -45,14 +50,20 @@ from numpy.typing import ArrayLike
 from scipy import constants
 from scipy.integrate import quad
 
+from .elastic import averaged_velocities, hill_velocities
+from .elastic_interface import IsotropicMedium, angle_averaged_transmission, fluid_transmission
+from .elastic_interface import sh_transmission as _sh_transmission
 from .phonons import PhononMesh, spectral_functions
 
 __all__ = [
+    "BRANCH_MODES",
     "HBAR_J_S",
     "KB_J_K",
     "MODELS",
+    "VELOCITY_SETS",
     "DebyeSolid",
     "SpectralSolid",
+    "amm_channel_transmissions",
     "amm_hemispherical_transmission",
     "amm_transmission",
     "conductance_debye",
@@ -60,7 +71,9 @@ __all__ = [
     "dmm_debye_transmission",
     "dmm_full_transmission",
     "eet_corrected",
+    "eet_ratio_debye",
     "gray_eet_corrected",
+    "isotropic_velocities",
     "low_temperature_conductance",
     "mismatch_table",
     "mode_heat_capacity_J_K",
@@ -72,6 +85,39 @@ HBAR_J_S = constants.hbar  # [J s]
 KB_J_K = constants.k  # [J/K]
 #: Models with a Debye (continuum) form and with a full-dispersion form.
 MODELS = {"debye": ("amm", "dmm", "radiation"), "full": ("dmm", "radiation")}
+#: Polarisation of each Debye branch (L, T1, T2) in the AMM.
+BRANCH_MODES = ("L", "SV", "SH")
+#: Isotropic (v_L, v_T) of a cubic crystal for the Debye models (:func:`isotropic_velocities`).
+VELOCITY_SETS = ("averaged", "axis", "hill", "radiation")
+
+
+def isotropic_velocities(c11_GPa: float, c12_GPa: float, c44_GPa: float, density_kg_m3: float,
+                         choice: str = "averaged") -> tuple[float, float]:
+    """(v_L, v_T) of the isotropic Debye solid that stands for a cubic crystal (m/s).
+
+    ``choice`` (:mod:`analysis.elastic`):
+
+    * ``"averaged"`` (default) -- mode-count direction averages of the Christoffel
+      velocities, v_L⁻³ = ⟨v_L⁻³⟩, 2v_T⁻³ = ⟨v_T1⁻³ + v_T2⁻³⟩: the Debye solid then has the
+      crystal's elastic Debye temperature and its number of L and of T modes below every
+      frequency, and the same velocities serve the DOS, the flux, Snell's law and Z = ρv.
+    * ``"axis"`` -- [001] velocities √(C₁₁/ρ), √(C₄₄/ρ) (the earlier choice; exact only for
+      waves along the cube axis).
+    * ``"hill"`` -- the Voigt–Reuss–Hill isotropic solid (Anderson 1963).
+    * ``"radiation"`` -- the velocities with the crystal's phonon radiation (number of
+      transmission channels) through the (001) plane.
+    """
+    if choice == "axis":
+        scale = 1e9 / density_kg_m3
+        return math.sqrt(c11_GPa * scale), math.sqrt(c44_GPa * scale)
+    if choice == "hill":
+        return hill_velocities(c11_GPa, c12_GPa, c44_GPa, density_kg_m3)
+    avg = averaged_velocities(c11_GPa, c12_GPa, c44_GPa, density_kg_m3)
+    if choice == "averaged":
+        return avg.longitudinal_m_s, avg.transverse_m_s
+    if choice == "radiation":
+        return avg.radiation_longitudinal_m_s, avg.radiation_transverse_m_s
+    raise ValueError(f"unknown velocity choice '{choice}': choose one of {VELOCITY_SETS}")
 
 
 def mode_heat_capacity_J_K(omega_rad_s: ArrayLike, temperature_K: float, *,
@@ -106,7 +152,8 @@ class DebyeSolid:
     density_kg_m3, number_density_m3
         ρ (kg/m³) and n (m⁻³).
     velocities_m_s
-        (c_L, c_T1, c_T2) along the transport direction (m/s).
+        (c_L, c_T1, c_T2) (m/s): the isotropic velocities of the branches, which the AMM
+        treats as L, SV and SH (:data:`BRANCH_MODES`).
     """
 
     name: str
@@ -115,10 +162,26 @@ class DebyeSolid:
     velocities_m_s: tuple[float, float, float]
 
     @classmethod
-    def from_properties(cls, name: str, props: dict) -> DebyeSolid:
-        """From :func:`workflow.material_properties.material_properties` output."""
-        return cls(name, float(props["density_kg_m3"]), float(props["number_density_m3"]),
-                   (float(props["v_L_m_s"]), float(props["v_T_m_s"]), float(props["v_T_m_s"])))
+    def from_properties(cls, name: str, props: dict, *, velocities: str = "averaged",
+                        elastic_GPa: tuple[float, float, float] | None = None) -> DebyeSolid:
+        """From :func:`workflow.material_properties.material_properties` output.
+
+        ``velocities`` picks the isotropisation of :func:`isotropic_velocities`;
+        ``elastic_GPa`` overrides (C11, C12, C44) (e.g. a sample of their uncertainty).
+        """
+        c11, c12, c44 = (props["C11_GPa"], props["C12_GPa"], props["C44_GPa"]) \
+            if elastic_GPa is None else elastic_GPa
+        rho = float(props["density_kg_m3"])
+        v_l, v_t = isotropic_velocities(float(c11), float(c12), float(c44), rho, velocities)
+        return cls(name, rho, float(props["number_density_m3"]), (v_l, v_t, v_t))
+
+    def medium(self, mode: str) -> IsotropicMedium:
+        """The isotropic elastic medium seen by a wave of ``mode`` (``"L"``, ``"SV"``, ``"SH"``).
+
+        ρ, c_L and the shear velocity of the T1 (SV) or T2 (SH) branch.
+        """
+        shear = self.velocities_m_s[2] if mode == "SH" else self.velocities_m_s[1]
+        return IsotropicMedium(self.density_kg_m3, self.velocities_m_s[0], shear)
 
     @property
     def velocities(self) -> np.ndarray:
@@ -163,37 +226,67 @@ class DebyeSolid:
         return np.sum(c * self.dos_s_m3(omega_rad_s), axis=0)
 
 
-def amm_transmission(theta1_rad: ArrayLike, z1: float, z2: float, c1: float, c2: float) -> np.ndarray:
-    """AMM energy transmission of one polarisation at incidence angle θ₁ (no mode conversion).
+def amm_transmission(theta1_rad: ArrayLike, z1: float, z2: float, c1: float, c2: float, *,
+                     polarisation: str = "L") -> np.ndarray:
+    """AMM energy transmission of one decoupled polarisation at incidence angle θ₁.
 
-    α₁₂ = 4 Z₁Z₂ cosθ₁ cosθ₂ / (Z₁ cosθ₂ + Z₂ cosθ₁)²  with  sinθ₂ = (c₂/c₁) sinθ₁,
+    ``"L"`` -- a longitudinal wave between fluids (no shear, hence no mode conversion),
+    Swartz & Pohl (1989) eq. 19: each side presents the normal impedance Z/cosθ,
 
-    and α = 0 beyond the critical angle θ_c = arcsin(c₁/c₂) (total reflection).  This is
-    Swartz & Pohl (1989) eq. 19, 4(Z₂/Z₁)(cosθ₂/cosθ₁)/(Z₂/Z₁ + cosθ₂/cosθ₁)²: each side
-    presents the normal impedance Z/cosθ, so Z₁ pairs with cosθ₂ in the denominator (the
-    pairing Z₁cosθ₁ + Z₂cosθ₂ is a known mistake; both agree only at normal incidence,
-    4Z₁Z₂/(Z₁ + Z₂)²).
+        α = 4 Z₁Z₂ cosθ₁ cosθ₂ / (Z₁ cosθ₂ + Z₂ cosθ₁)²;
+
+    ``"SH"`` -- a shear-horizontal wave between solids (it never converts), each side
+    presenting μη = Z cosθ,
+
+        α = 4 Z₁Z₂ cosθ₁ cosθ₂ / (Z₁ cosθ₁ + Z₂ cosθ₂)²;
+
+    sinθ₂ = (c₂/c₁) sinθ₁ and α = 0 beyond the critical angle arcsin(c₁/c₂).  Both agree
+    at normal incidence, 4Z₁Z₂/(Z₁ + Z₂)².  Between solids the L and SV waves convert into
+    each other: :func:`amm_channel_transmissions` solves that case.
     """
-    theta1 = np.asarray(theta1_rad, dtype=float)
-    sin2 = (c2 / c1) * np.sin(theta1)
-    cos1 = np.cos(theta1)
-    cos2 = np.sqrt(np.clip(1.0 - sin2**2, 0.0, None))
-    alpha = 4 * z1 * z2 * cos1 * cos2 / (z1 * cos2 + z2 * cos1) ** 2
-    return np.where(sin2 < 1.0, alpha, 0.0)
+    if polarisation == "L":
+        return fluid_transmission(theta1_rad, z1, z2, c1, c2)
+    if polarisation == "SH":
+        return _sh_transmission(theta1_rad, z1, z2, c1, c2)
+    raise ValueError(f"polarisation must be 'L' or 'SH', not {polarisation!r}")
 
 
-def amm_hemispherical_transmission(z1: float, z2: float, c1: float, c2: float) -> float:
-    """ᾱ = 2∫₀^{π/2} α(θ₁) cosθ₁ sinθ₁ dθ₁ (= 1 for identical media).
+def amm_hemispherical_transmission(z1: float, z2: float, c1: float, c2: float, *,
+                                   polarisation: str = "L") -> float:
+    """ᾱ = 2∫₀^{π/2} α(θ₁) cosθ₁ sinθ₁ dθ₁ of :func:`amm_transmission` (= 1 for identical media).
 
     With u = sin²θ₁ this is ∫₀^{u_c} α du, u_c = min(1, c₁²/c₂²) (the critical angle).
     """
     u_c = min(1.0, (c1 / c2) ** 2)
 
     def integrand(u: float) -> float:
-        return float(amm_transmission(math.asin(math.sqrt(u)), z1, z2, c1, c2))
+        return float(amm_transmission(math.asin(math.sqrt(u)), z1, z2, c1, c2,
+                                      polarisation=polarisation))
 
     value, _ = quad(integrand, 0.0, u_c, limit=200, epsabs=1e-13, epsrel=1e-11)
     return value
+
+
+def amm_channel_transmissions(side1: DebyeSolid, side2: DebyeSolid) -> np.ndarray:
+    """Complete-AMM angle averages ᾱ[j, k] from branch j of side 1 into branch k of side 2.
+
+    Branches (L, SV, SH) (:data:`BRANCH_MODES`); ᾱ = ∫₀¹ E d(sin²θ₁) with E the energy
+    transmission coefficient of the welded-interface problem
+    (:func:`analysis.elastic_interface.angle_averaged_transmission`): L and SV feed both
+    transmitted L and SV, SH only SH.  Row sums are the total transmission of each
+    incident branch; c₁ⱼ⁻² ᾱ₁₂[j, k] = c₂ₖ⁻² ᾱ₂₁[k, j] (reciprocity).
+
+    Returns
+    -------
+    (3, 3) float
+    """
+    out = np.zeros((3, 3))
+    for j, mode in enumerate(("L", "SV")):
+        avg = angle_averaged_transmission(side1.medium(mode), side2.medium(mode), mode)
+        out[j, :2] = avg["transmitted_L"], avg["transmitted_SV"]
+    out[2, 2] = angle_averaged_transmission(side1.medium("SH"), side2.medium("SH"),
+                                            "SH")["transmitted_SH"]
+    return out
 
 
 def dmm_debye_transmission(omega_rad_s: ArrayLike, side1: DebyeSolid, side2: DebyeSolid) -> np.ndarray:
@@ -209,10 +302,13 @@ def _debye_alpha(model: str, side1: DebyeSolid, side2: DebyeSolid, branch: int):
     if model == "unity":
         return lambda w: np.ones_like(np.asarray(w, dtype=float))
     if model == "amm":
-        top = min(side1.cutoffs_rad_s[branch], side2.cutoffs_rad_s[branch])
-        avg = amm_hemispherical_transmission(side1.impedances[branch], side2.impedances[branch],
-                                             side1.velocities[branch], side2.velocities[branch])
-        return lambda w: np.where(np.asarray(w) <= top, avg, 0.0)
+        channels = amm_channel_transmissions(side1, side2)[branch]
+        cuts = side2.cutoffs_rad_s
+
+        def alpha_amm(w):
+            w = np.asarray(w, dtype=float)
+            return sum(a * (w <= cut) for a, cut in zip(channels, cuts, strict=True) if a > 0)
+        return alpha_amm
     if model == "dmm":
         return lambda w: dmm_debye_transmission(w, side1, side2)
     if model == "radiation":
@@ -228,7 +324,9 @@ def conductance_debye(side1: DebyeSolid, side2: DebyeSolid, temperatures_K: Arra
     """G₁₂(T) of a Debye model (W m⁻² K⁻¹), Swartz & Pohl eq. 16 (see the module docstring).
 
     G₁₂ = ¼ Σ_j ∫₀^{ω_c1j} ħω ∂n/∂T c₁ⱼ D₁ⱼ(ω) ᾱ₁₂ⱼ(ω) dω, integrated by adaptive
-    quadrature with break points at every cut-off.
+    quadrature with break points at every cut-off.  Classical statistics: every ᾱ of
+    these models is constant between cut-offs (c D ∝ ω² on both sides), so the integral
+    is done exactly, k_B ᾱ (b³ − a³)/(6π² c²) on each piece [a, b].
 
     Parameters
     ----------
@@ -248,14 +346,17 @@ def conductance_debye(side1: DebyeSolid, side2: DebyeSolid, temperatures_K: Arra
         alpha = _debye_alpha(model, side1, side2, j)
         c, top = side1.velocities[j], side1.cutoffs_rad_s[j]
         inner = [b for b in breaks if 0 < b < top]
+        if classical:  # exact: ᾱ is constant on each piece
+            pieces = itertools.pairwise([0.0, *inner, top])
+            out += KB_J_K * sum(float(alpha(0.5 * (lo + hi))) * (hi**3 - lo**3)
+                                for lo, hi in pieces) / (6 * math.pi**2 * c**2)
+            continue
         for k, temp in enumerate(temps):
             def integrand(w, temp=temp, c=c, alpha=alpha, j=j):
                 dos = side1.dos_s_m3(w)[j]
                 return float(mode_heat_capacity_J_K(w, temp, classical=classical) * c * dos * alpha(w))
-            points = [0.0, *inner, top]
-            if not classical:  # help quad find the thermal peak, x ≈ 4
-                peak = 4 * KB_J_K * temp / HBAR_J_S
-                points = sorted({*points, *(p for p in (peak / 4, peak, 4 * peak) if p < top)})
+            peak = 4 * KB_J_K * temp / HBAR_J_S  # help quad find the thermal peak, x ≈ 4
+            points = sorted({0.0, *inner, top, *(p for p in (peak / 4, peak, 4 * peak) if p < top)})
             out[k] += sum(quad(integrand, lo, hi, limit=200, epsrel=1e-10, epsabs=0.0)[0]
                           for lo, hi in itertools.pairwise(points))
     return 0.25 * out
@@ -370,6 +471,22 @@ def gray_eet_corrected(g: ArrayLike, alpha12: float, alpha21: float) -> np.ndarr
     """Gray form G_corr = G / (1 − (α₁₂ + α₂₁)/2)  (Zeng & Chen 2001, eq. 13)."""
     denom = 1 - 0.5 * (alpha12 + alpha21)
     return np.asarray(g, float) / denom if denom > 0 else np.full(np.shape(g), np.inf)
+
+
+def eet_ratio_debye(side1: DebyeSolid, side2: DebyeSolid, *, model: str,
+                    temperature_K: float = 300.0, classical: bool = True) -> float:
+    """G_corr / G₁₂ of a Debye model: the NEMD/EMD conductance ratio the EET correction predicts.
+
+    G₁₂, the radiation conductances G₁, G₂ of :func:`eet_corrected` and hence the ratio
+    all come from the same two Debye solids and the same transmission model, so the
+    prediction is one consistent model (classical statistics by default, as in MD, where
+    the ratio does not depend on T).  +inf when the corrected resistance vanishes.
+    """
+    temps = [float(temperature_K)]
+    g12 = conductance_debye(side1, side2, temps, model=model, classical=classical)
+    g1 = radiation_conductance_debye(side1, temps, classical=classical)
+    g2 = radiation_conductance_debye(side2, temps, classical=classical)
+    return float(eet_corrected(g12, g1, g2)[0] / g12[0])
 
 
 # --------------------------------------------------------------------------------------

@@ -41,20 +41,35 @@ def test_ratio_uses_the_smaller_dof_and_rejects_non_positive_g():
 
 
 def test_predicted_ratio_from_model_rows():
-    rows = [{"source": "model", "statistics": "classical", "model": m, "form": f,
-             "eet_correction": str(eet), "G_MW_m2K": g}
-            for m, f, eet, g in (("amm", "debye", False, 100.0), ("amm", "debye", True, 125.0),
-                                 ("dmm", "debye", False, 80.0), ("dmm", "debye", True, 90.0),
-                                 ("dmm", "full", False, 50.0), ("dmm", "full", True, 70.0))]
+    """One model for both predictions: the classical Debye rows (full-dispersion rows are
+    not mixed in), read from ``eet_ratio`` with its interval; older tables without those
+    columns give G_corr/G and no interval."""
+    def row(m, f, eet, g, **extra):
+        return {"source": "model", "statistics": "classical", "model": m, "form": f,
+                "eet_correction": str(eet), "G_MW_m2K": g, **extra}
+
+    rows = [row("amm", "debye", False, 100.0),
+            row("amm", "debye", True, 125.0, eet_ratio="1.25", eet_ratio_ci95_low="1.2",
+                eet_ratio_ci95_high="1.3"),
+            row("dmm", "debye", False, 80.0),
+            row("dmm", "debye", True, 90.0, eet_ratio="1.125", eet_ratio_ci95_low="1.1",
+                eet_ratio_ci95_high="1.15"),
+            row("dmm", "full", False, 50.0), row("dmm", "full", True, 70.0, eet_ratio="1.4")]
     rows.append({"source": "model", "statistics": "quantum", "model": "amm", "form": "debye",
-                 "eet_correction": "True", "G_MW_m2K": 1.0})
+                 "eet_correction": "True", "G_MW_m2K": 1.0, "eet_ratio": "9"})
     p = predicted_ratios(rows)
-    assert p["amm"] == pytest.approx(1.25) and p["dmm"] == pytest.approx(1.4)  # full preferred
-    assert p["form"] == "amm: debye, dmm: full"
+    assert p["amm"] == pytest.approx(1.25) and p["dmm"] == pytest.approx(1.125)  # Debye both
+    assert (p["amm_ci95_low"], p["amm_ci95_high"]) == pytest.approx((1.2, 1.3))
+    assert (p["dmm_ci95_low"], p["dmm_ci95_high"]) == pytest.approx((1.1, 1.15))
+    assert p["form"].startswith("debye")
+    old = [{k: v for k, v in r.items() if not k.startswith("eet_ratio")} for r in rows]
+    p_old = predicted_ratios(old)
+    assert p_old["dmm"] == pytest.approx(90 / 80) and math.isnan(p_old["dmm_ci95_low"])
     assert math.isnan(predicted_ratios([])["amm"])
     table = comparison_rows("S", [record(60, 3)], [record(40, 2, method="green-kubo")], rows)
     assert table[0]["ratio_nemd_over_emd"] == pytest.approx(1.5)
-    assert table[0]["predicted_ratio_dmm"] == pytest.approx(1.4)
+    assert table[0]["predicted_ratio_dmm"] == pytest.approx(1.125)
+    assert table[0]["predicted_ratio_amm_ci95_high"] == pytest.approx(1.3)
 
 
 def test_grain_boundary_rows_carry_energy_and_kapitza_length():

@@ -51,6 +51,13 @@ def test_elastic_constants(material):
     assert props["v_L_m_s"] == pytest.approx(np.sqrt(c11 * 1e9 / props["density_kg_m3"]))
     assert props["v_T_m_s"] == pytest.approx(np.sqrt(c44 * 1e9 / props["density_kg_m3"]))
     assert max(props["C11_se_GPa"], props["C44_se_GPa"]) < 1e-3 * c11
+    # direction averages (analysis.elastic): mode-count velocities hold v_D, [001] is one axis
+    assert 1 / props["v_L_avg_m_s"] ** 3 + 2 / props["v_T_avg_m_s"] ** 3 == pytest.approx(
+        3 / props["v_D_m_s"] ** 3, rel=1e-10)
+    assert props["zener_ratio"] == pytest.approx(2 * c44 / (c11 - c12))
+    assert props["velocities_axes_m_s"]["001"][2] == pytest.approx(props["v_L_m_s"])
+    assert 0 < props["v_D_se_m_s"] < 1e-3 * props["v_D_m_s"]
+    assert 50 < props["debye_temperature_elastic_K"] < 1000
 
 
 def test_dispersion_slope_matches_elastic_velocities(material):

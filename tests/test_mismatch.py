@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 from scipy import constants
 
+from analysis.elastic_interface import angle_averaged_transmission
 from analysis.mismatch import (
     DebyeSolid,
     SpectralSolid,
+    amm_channel_transmissions,
     amm_hemispherical_transmission,
     amm_transmission,
     common_edges,
@@ -19,6 +21,7 @@ from analysis.mismatch import (
     dmm_debye_transmission,
     dmm_full_transmission,
     eet_corrected,
+    eet_ratio_debye,
     gray_eet_corrected,
     low_temperature_conductance,
     mismatch_table,
@@ -65,6 +68,65 @@ def test_amm_total_reflection_beyond_the_critical_angle():
     a12 = amm_hemispherical_transmission(z1, z2, c1, c2)
     a21 = amm_hemispherical_transmission(z2, z1, c2, c1)
     assert a12 / c1**2 == pytest.approx(a21 / c2**2, rel=1e-8)
+
+
+def test_sh_pairing_and_the_issue_numbers():
+    """Si → Cu transverse with the MEAM [001] inputs (ρ, v_T): the fluid pairing the
+    earlier code used for every branch gives ᾱ = 0.94, the SH pairing 0.75 (issue 12)."""
+    z1, z2, c1, c2 = 2329.0 * 5729.66, 8897.6 * 2923.97, 5729.66, 2923.97
+    assert amm_hemispherical_transmission(z1, z2, c1, c2) == pytest.approx(0.941, abs=1e-3)
+    assert amm_hemispherical_transmission(z1, z2, c1, c2, polarisation="SH") == pytest.approx(
+        0.750, abs=1e-3)
+    theta = np.linspace(0.0, 1.5, 7)
+    sh = amm_transmission(theta, z1, z2, c1, c2, polarisation="SH")
+    cos2 = np.sqrt(1 - (c2 / c1 * np.sin(theta)) ** 2)
+    assert sh == pytest.approx(4 * z1 * z2 * np.cos(theta) * cos2 / (z1 * np.cos(theta)
+                                                                     + z2 * cos2) ** 2)
+    with pytest.raises(ValueError):
+        amm_transmission(theta, z1, z2, c1, c2, polarisation="SV")
+
+
+def test_complete_amm_channels():
+    """Branches (L, SV, SH): identical solids give the identity; L and SV convert into each
+    other, SH does not; each row is the angle average of the elastic boundary problem;
+    reciprocity c₁ⱼ⁻² ᾱ₁₂[j, k] = c₂ₖ⁻² ᾱ₂₁[k, j]."""
+    assert amm_channel_transmissions(SI, SI) == pytest.approx(np.eye(3), abs=1e-12)
+    a12, a21 = amm_channel_transmissions(SI, CU), amm_channel_transmissions(CU, SI)
+    assert a12[0, 1] > 0.01 and a12[1, 0] > 0.01  # mode conversion
+    assert a12[:2, 2] == pytest.approx(0.0) and a12[2, :2] == pytest.approx(0.0)
+    assert np.all(a12.sum(axis=1) < 1) and np.all(a21.sum(axis=1) < 1)
+    c1, c2 = SI.velocities, CU.velocities
+    assert a12 / c1[:, None] ** 2 == pytest.approx((a21 / c2[:, None] ** 2).T, rel=1e-10)
+    sh = angle_averaged_transmission(SI.medium("SH"), CU.medium("SH"), "SH")["transmitted"]
+    assert a12[2, 2] == pytest.approx(sh)
+    z = SI.impedances[2], CU.impedances[2]
+    assert a12[2, 2] == pytest.approx(amm_hemispherical_transmission(
+        *z, c1[2], c2[2], polarisation="SH"), rel=1e-9)
+
+
+def test_amm_channels_close_at_the_partner_cut_off():
+    """A channel j → k transmits only below the cut-offs of branch j on side 1 and branch k
+    on side 2 (classical G by hand): e.g. a Si SV phonon above the Cu T cut-off can still
+    convert into Cu L, not into Cu SV."""
+    g_all = conductance_debye(SI, CU, [300.0], model="amm", classical=True)[0]
+    ch = amm_channel_transmissions(SI, CU)
+    # by hand: ¼ k_B Σ_j ∫ c_j D_j ᾱ_j dω with ᾱ_j piecewise constant between cut-offs
+    cuts1, cuts2 = SI.cutoffs_rad_s, CU.cutoffs_rad_s
+    by_hand = 0.0
+    for j in range(3):
+        for k in range(3):
+            top = min(cuts1[j], cuts2[k])
+            by_hand += ch[j, k] * top**3 / (6 * math.pi**2 * SI.velocities[j] ** 2)
+    assert g_all == pytest.approx(0.25 * KB * by_hand, rel=1e-12)
+
+
+def test_eet_ratio_of_one_consistent_model():
+    assert eet_ratio_debye(SI, SI, model="dmm") == pytest.approx(2.0, rel=1e-10)
+    assert math.isinf(eet_ratio_debye(SI, SI, model="amm"))
+    for model in ("amm", "dmm"):
+        ratio = eet_ratio_debye(SI, CU, model=model)
+        assert 1.0 < ratio < 2.0
+        assert ratio == pytest.approx(eet_ratio_debye(CU, SI, model=model), rel=1e-9)
 
 
 def test_identical_materials_debye_dmm_is_one_half():

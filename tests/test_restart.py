@@ -139,7 +139,9 @@ def test_resumed_series_is_complete_and_matches_the_uninterrupted_one(runs):
     np.testing.assert_array_equal(reference["step"], expected)
     assert resumed["temperature_K"].shape == reference["temperature_K"].shape
     np.testing.assert_allclose(resumed["time_ps"], reference["time_ps"])
-    np.testing.assert_allclose(resumed["z_A"], reference["z_A"])
+    # bins of atomic planes: z_A is each bin's mean atom position, measured over the run
+    np.testing.assert_allclose(resumed["z_A"], reference["z_A"], atol=0.1)
+    np.testing.assert_array_equal(resumed["atoms_per_bin"], reference["atoms_per_bin"])
 
     # Before the restart point both runs are the same serial trajectory (same seeds).
     before = resumed["step"] <= start

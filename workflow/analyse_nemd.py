@@ -42,6 +42,12 @@ def analyse(raw_path: Path, run_path: Path, settings: dict) -> tuple[dict, dict]
         "specorder": run["settings"]["specorder"],
         "note": physics_note(run["settings"]["specorder"]),
         **to_jsonable(result),
+        # the cell's own caveats (e.g. a cross-section below the recommended size) and the
+        # per-side pressures at the run temperature
+        "warnings": [f"structure: {w}" for w in run.get("structure_warnings") or []]
+        + result["warnings"],
+        "box": run.get("box"),
+        "side_pressure_GPa": run.get("side_pressure_GPa"),
         "provenance": {k: run.get(k) for k in ("code", "dependencies", "host", "created_utc",
                                                 "potential", "settings", "segments", "timing",
                                                 "n_atoms")},

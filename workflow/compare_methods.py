@@ -12,7 +12,10 @@ Phys. 89, 2826 (2001), eqs. 12-13)::
 The ratio measured here, with its 95 % interval, is set beside the ratio that correction
 predicts from the system's own mismatch models (:mod:`workflow.mismatch`, classical
 statistics, since MD is classical): G(EET-corrected) / G(uncorrected) for the AMM and
-the DMM.
+the DMM, both in one consistent model -- the Debye form, with the same direction-averaged
+inputs and the same transmission model for G₁₂ and for the radiation conductances G₁,
+G₂ of the correction -- each with its 95 % interval (elastic-constant errors and the
+isotropisation spread, :func:`workflow.mismatch.model_intervals`).
 
 Outputs: ``figures/<system>_nemd_vs_emd.png`` (R_K(T) by both methods; the ratio with
 its interval and the predictions) and the same numbers in a CSV beside it.
@@ -35,7 +38,9 @@ from workflow.atomic_io import atomic_path, write_csv
 COLUMNS = ["system", "temperature_K", "G_nemd_MW_m2K", "G_nemd_ci95_low_MW_m2K",
            "G_nemd_ci95_high_MW_m2K", "G_emd_MW_m2K", "G_emd_ci95_low_MW_m2K",
            "G_emd_ci95_high_MW_m2K", "ratio_nemd_over_emd", "ratio_ci95_low", "ratio_ci95_high",
-           "predicted_ratio_amm", "predicted_ratio_dmm", "prediction_form"]
+           "predicted_ratio_amm", "predicted_ratio_dmm", "prediction_form",
+           "predicted_ratio_amm_ci95_low", "predicted_ratio_amm_ci95_high",
+           "predicted_ratio_dmm_ci95_low", "predicted_ratio_dmm_ci95_high"]
 
 
 def conductance_ratio(nemd: dict, emd: dict) -> dict:
@@ -67,31 +72,46 @@ def conductance_ratio(nemd: dict, emd: dict) -> dict:
     return {"ratio": g1 / g2, "ci95_low": math.exp(float(low)), "ci95_high": math.exp(float(high))}
 
 
-def predicted_ratios(model_rows: list[dict]) -> dict:
-    """EET-corrected over uncorrected classical G per model, from the mismatch CSV rows.
+def _number(value) -> float:
+    """A CSV cell as a float (NaN when empty or missing)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
 
-    Full-dispersion rows are used where the model has them, else Debye.  Classical model
-    conductances do not depend on T, so there is one ratio per model.
+
+def predicted_ratios(model_rows: list[dict]) -> dict:
+    """EET-corrected over uncorrected classical Debye G per model, from the mismatch CSV rows.
+
+    One model for both predictions: the classical Debye rows of the AMM and the DMM (the
+    same solids, the same inputs; full-dispersion rows are not mixed in), read from the
+    EET-corrected rows' ``eet_ratio`` and its 95 % interval (``eet_ratio_ci95_low/high``);
+    a table without them (older runs) gives the ratio of the corrected and uncorrected
+    G and no interval.  Classical model conductances do not depend on T, so there is one
+    ratio per model.
 
     Returns
     -------
     dict
-        ``amm`` and ``dmm`` ratios (NaN when missing or infinite) and ``form``, e.g.
-        ``"amm: debye, dmm: full"``.
+        ``amm`` and ``dmm`` ratios, ``<model>_ci95_low``/``_high`` (NaN when missing or
+        infinite) and ``form``.
     """
     rows = [r for r in model_rows if r.get("source") == "model"
-            and r.get("statistics") == "classical"]
-    if not rows:
-        return {"amm": math.nan, "dmm": math.nan, "form": "none (no mismatch models)"}
-    out, forms = {}, []
+            and r.get("statistics") == "classical" and r.get("form") == "debye"]
+    out = {"form": "debye, direction-averaged velocities" if rows
+           else "none (no mismatch models)"}
     for model in ("amm", "dmm"):
         mine = [r for r in rows if r["model"] == model]
-        form = "full" if any(r["form"] == "full" for r in mine) else "debye"
-        sel = {str(r["eet_correction"]): float(r["G_MW_m2K"]) for r in mine if r["form"] == form}
-        ratio = sel["True"] / sel["False"] if {"True", "False"} <= set(sel) else math.nan
-        out[model] = ratio if math.isfinite(ratio) and sel["False"] > 0 else math.nan
-        forms.append(f"{model}: {form}")
-    out["form"] = ", ".join(forms)
+        sel = {str(r["eet_correction"]): r for r in mine}
+        corrected = sel.get("True", {})
+        ratio = _number(corrected.get("eet_ratio"))
+        if not math.isfinite(ratio) and {"True", "False"} <= set(sel):
+            base = _number(sel["False"]["G_MW_m2K"])
+            ratio = _number(corrected["G_MW_m2K"]) / base if base > 0 else math.nan
+        out[model] = ratio if math.isfinite(ratio) else math.nan
+        for end in ("low", "high"):
+            value = _number(corrected.get(f"eet_ratio_ci95_{end}"))
+            out[f"{model}_ci95_{end}"] = value if math.isfinite(value) else math.nan
     return out
 
 
@@ -113,7 +133,9 @@ def comparison_rows(system: str, nemd: list[dict], emd: list[dict],
             **{f"G_emd{s}_MW_m2K": e[f"G{s}_MW_m2K"] for s in ("", "_ci95_low", "_ci95_high")},
             "ratio_nemd_over_emd": ratio["ratio"], "ratio_ci95_low": ratio["ci95_low"],
             "ratio_ci95_high": ratio["ci95_high"], "predicted_ratio_amm": predicted["amm"],
-            "predicted_ratio_dmm": predicted["dmm"], "prediction_form": predicted["form"]})
+            "predicted_ratio_dmm": predicted["dmm"], "prediction_form": predicted["form"],
+            **{f"predicted_ratio_{m}_ci95_{end}": predicted[f"{m}_ci95_{end}"]
+               for m in ("amm", "dmm") for end in ("low", "high")}})
     return rows
 
 
@@ -148,10 +170,16 @@ def plot_comparison(rows: list[dict], nemd: list[dict], emd: list[dict], path: P
                np.array([r["ratio_ci95_high"] for r in rows]) - ratio]
         ax2.errorbar(t, ratio, yerr=err, fmt="o", capsize=3, color="k", label="measured")
         for key, style in (("predicted_ratio_amm", "--"), ("predicted_ratio_dmm", ":")):
-            value = rows[0][key]
+            value, color = rows[0][key], "C3" if "amm" in key else "C2"
+            low, high = rows[0].get(f"{key}_ci95_low"), rows[0].get(f"{key}_ci95_high")
+            band = low is not None and high is not None and math.isfinite(low) \
+                and math.isfinite(high)
             if math.isfinite(value):
-                ax2.axhline(value, ls=style, color="C3" if "amm" in key else "C2",
-                            label=f"EET prediction, {key[-3:].upper()}: {value:.2f}")
+                interval = f" [{low:.2f}, {high:.2f}]" if band else ""
+                ax2.axhline(value, ls=style, color=color,
+                            label=f"EET prediction, {key[-3:].upper()}: {value:.2f}{interval}")
+            if band:
+                ax2.axhspan(low, high, color=color, alpha=0.15, lw=0)
         ax2.axhline(1.0, color="0.6", lw=0.8)
     ax2.set(xlabel="Temperature T (K)", ylabel=r"$G_{NEMD}/G_{EMD}$ (dimensionless)",
             title="Ratio and the Simons / Zeng-Chen prediction")
@@ -185,8 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         print(f"{args.system} {r['temperature_K']:g} K: G_NEMD/G_EMD = "
               f"{r['ratio_nemd_over_emd']:.3g} [{r['ratio_ci95_low']:.3g}, "
-              f"{r['ratio_ci95_high']:.3g}]; EET prediction AMM {r['predicted_ratio_amm']:.3g}, "
-              f"DMM {r['predicted_ratio_dmm']:.3g}")
+              f"{r['ratio_ci95_high']:.3g}]; EET prediction AMM {r['predicted_ratio_amm']:.3g} "
+              f"[{r['predicted_ratio_amm_ci95_low']:.3g}, {r['predicted_ratio_amm_ci95_high']:.3g}], "
+              f"DMM {r['predicted_ratio_dmm']:.3g} [{r['predicted_ratio_dmm_ci95_low']:.3g}, "
+              f"{r['predicted_ratio_dmm_ci95_high']:.3g}]")
     return 0
 
 

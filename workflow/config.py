@@ -508,7 +508,8 @@ def emd_settings(config: dict, system: str, temperature_K: float, replica: int) 
         "timestep_fs": emd["timestep_fs"] or nemd["timestep_fs"],
         "seeds": {"velocity": seeds["velocity"], "equilibration": seeds["equilibration"]},
         **{k: emd[k] for k in ("equilibration_ps", "production_ps", "sample_every_fs",
-                               "restart_every_ps", "langevin_damping_ps", "minimize")},
+                               "restart_every_ps", "langevin_damping_ps", "minimize", "npt_ps",
+                               "barostat_damping_ps", "pressure_exclusion_A")},
     }
 
 

@@ -4,14 +4,21 @@ The relaxed NEMD stack (A below B, z non-periodic) is closed along z with
 ``change_box ... boundary p p p`` so that a second A|B interface forms across the
 boundary with the same gap as the first (:func:`structures.periodic.periodic_z_bounds`);
 the new interface is relaxed by a short minimisation at fixed box.  Side A = atom type 1,
-side B = type 2.  After a Langevin (NVT) equilibration at T, an NVE production run
+side B = type 2.  With ``npt_ps`` > 0 the cell is first equilibrated at T and zero
+pressure (Langevin thermostat, Nose-Hoover barostat with x and y coupled and z
+independent), and its box is then fixed at the mean of that stage's second half
+(``change_box ... remap``): closed at its 0 K box the cell holds P_zz ≈ +0.45 GPa even at
+0 K.  After a Langevin (NVT) equilibration at T, an NVE production run
 records, every ``sample_every_fs``, the *instantaneous* (``fix ave/time N 1 N``) values of
 
 * the kinetic and potential energy of each side, sums of ``compute ke/atom`` and
   ``compute pe/atom`` by ``compute reduce`` -> E_A, E_B (eV);
 * the temperature of each side, ``compute temp`` per group -> T_A, T_B (K).
 
-LAMMPS writes them to a file; no per-step Python.
+LAMMPS writes them to a file; no per-step Python.  The pressure tensor of each side's
+interior (whole atomic planes at least ``pressure_exclusion_A`` from both interfaces) is
+sampled from ``compute stress/atom`` in the second half of NVT and in the production and
+recorded, with the box before and after the barostat stage, in ``run.json``.
 
 Why side energies.  The interfacial power is q = −dE_A/dt (eV/ps; from A to B).  This
 definition needs only a partition of the energy into atoms, which LAMMPS provides for
@@ -49,9 +56,19 @@ import numpy as np
 from potentials import get_potential
 from potentials import provenance as potential_provenance
 from structures.periodic import periodic_z_bounds
+from structures.planes import interior_slab, plane_spacings, side_planes
 from workflow.atomic_io import save_npz, write_json
 from workflow.lammps_runtime import mpi_world, new_lammps, run_entry_point
-from workflow.lammps_setup import balance_along_z, load_structure
+from workflow.lammps_setup import (
+    balance_along_z,
+    barostat_commands,
+    box_lengths,
+    finish_barostat,
+    gather_z,
+    load_structure,
+    side_pressures,
+    stress_sampling_commands,
+)
 from workflow.md_settings import MdSettings
 from workflow.provenance import provenance_record
 from workflow.run_state import (
@@ -67,6 +84,8 @@ __all__ = ["SAMPLE_COLUMNS", "EmdSettings", "close_periodically", "define_sides"
            "merge_segments", "run_emd"]
 
 DONE_FILE = "raw.npz"
+#: LAMMPS groups whose interior pressure is sampled, by side.
+PRESSURE_GROUPS = {"A": "press_a", "B": "press_b"}
 #: Columns of the per-segment sample file after the step (eV, eV, eV, eV, K, K).
 SAMPLE_COLUMNS = ("ke_a_eV", "pe_a_eV", "ke_b_eV", "pe_b_eV", "temperature_a_K",
                   "temperature_b_K")
@@ -79,6 +98,8 @@ class EmdSettings(MdSettings):
         super().__init__(settings)
         self.separation_A = settings.get("separation_A")
         self.minimize = bool(settings.get("minimize", True))
+        exclusion = settings.get("pressure_exclusion_A")
+        self.pressure_exclusion_A = 5.0 if exclusion is None else float(exclusion)
         self.sample_steps = self._steps(float(settings["sample_every_fs"]) * 1e-3)
         self._schedule(restart_every_ps=float(settings.get("restart_every_ps", 50.0)))
 
@@ -144,10 +165,73 @@ def _start(lmp, structure: Path, info: dict, s: EmdSettings, restart: Path | Non
     return geometry
 
 
+def define_pressure_groups(lmp, s: EmdSettings, info: dict) -> dict:
+    """Groups press_a/press_b: each side's atoms at least ``pressure_exclusion_A`` (Å) from
+    both of its interfaces; return their slabs (Å), volumes (Å³) and the cell's area (Å²).
+
+    The slabs hold whole atomic planes (midpoints between planes as bounds) when the
+    structure has (001) planes, else they are cut from the side's atom extent.  z is
+    unwrapped, so a side's planes are contiguous; the interior slabs lie inside the box.
+    """
+    z, types = gather_z(lmp, unwrap=True)
+    box = box_lengths(lmp)
+    lz, excl = box[2], s.pressure_exclusion_A
+    spacings = plane_spacings(info)
+    try:
+        planes = side_planes(z, types, spacings) if spacings is not None else None
+    except ValueError:  # disordered planes (e.g. at the closed interface): atom extents
+        planes = None
+    if planes is not None:
+        a, b = planes["A"].z_A, planes["B"].z_A
+    else:
+        a, b = np.sort(z[types == 1]), np.sort(z[types == 2])
+    below_a = 0.5 * (b[-1] - lz + a[0])  # the interface across the periodic boundary
+    between = 0.5 * (a[-1] + b[0])
+    above_b = 0.5 * (b[-1] + a[0] + lz)
+    if planes is not None:
+        slab_a = interior_slab(a, below_a + excl, between - excl)[:2]
+        slab_b = interior_slab(b, between + excl, above_b - excl)[:2]
+    else:
+        slab_a, slab_b = (below_a + excl, between - excl), (between + excl, above_b - excl)
+    lmp.commands_string(f"""
+        region press_a_r block INF INF INF INF {slab_a[0]} {slab_a[1]} units box
+        region press_b_r block INF INF INF INF {slab_b[0]} {slab_b[1]} units box
+        group press_a_slab region press_a_r
+        group press_b_slab region press_b_r
+        group press_a intersect press_a_slab side_a
+        group press_b intersect press_b_slab side_b
+        group press_a_slab delete
+        group press_b_slab delete
+    """)
+    area = float(box[0] * box[1])
+    return {"area_A2": area, "pressure_slabs_A": {"A": list(slab_a), "B": list(slab_b)},
+            "pressure_volumes_A3": {"A": area * (slab_a[1] - slab_a[0]),
+                                    "B": area * (slab_b[1] - slab_b[0])},
+            "interfaces_z_A": [float(below_a), float(between)],
+            "pressure_slabs_from": "planes" if planes is not None else "atom extents"}
+
+
+def _barostat_stage(lmp, s: EmdSettings, state, outdir: Path, comm) -> dict:
+    """Equilibrate the periodic cell at T and zero pressure, then fix its box at the mean of
+    the stage's second half; return the box record (see :func:`finish_barostat`)."""
+    lmp.commands_string("""
+        thermo_style custom step time temp pe etotal lx ly lz pxx pyy pzz
+        thermo_modify flush yes
+    """)
+    lmp.commands_string(barostat_commands(
+        s, s.seeds["equilibration"] + state.seed_shift + 2, periodic_z=True,
+        box_file=outdir / f"npt.{state.segment}.dat"))
+    lmp.command(f"run {s.npt_steps} upto")
+    record = finish_barostat(lmp, s, outdir, comm, periodic_z=True)
+    lo, hi = lmp.extract_box()[:2]
+    return {**record, "z_lo_A": float(lo[2]), "z_hi_A": float(hi[2])}
+
+
 def _equilibrate(lmp, s: EmdSettings, seed_shift: int, start_step: int, outdir: Path) -> dict:
     """Langevin NVT, then start NVE at the canonical mean energy; return the switch record.
 
-    The mean total energy ⟨E⟩ of the second half of the NVT stage is accumulated inside
+    The NVT stage follows the barostat stage, if any.  The mean total energy ⟨E⟩ of the
+    second half of the NVT stage is accumulated inside
     LAMMPS (``fix ave/time ... ave running``); at the end the velocities are scaled so that
     E = ⟨E⟩.  Without it the NVE run keeps whatever instantaneous energy the thermostat
     left, which scatters by √(k_B T² C) (±1.8 % of the thermal energy for 576 atoms) and
@@ -155,7 +239,7 @@ def _equilibrate(lmp, s: EmdSettings, seed_shift: int, start_step: int, outdir: 
     scaled state is written to both restart files, so a resume never restarts NVE from
     the unscaled one.
     """
-    half = s.equilibration_steps // 2
+    half = s.npt_steps + (s.equilibration_steps - s.npt_steps) // 2
     lmp.command(f"fix equilibrate all langevin {s.temperature_K} {s.temperature_K} "
                 f"{s.damping_ps} {s.seeds['equilibration'] + seed_shift} zero yes")
     if start_step < half:
@@ -195,17 +279,17 @@ def run_emd(structure: Path, info: dict, settings: EmdSettings, outdir: Path) ->
     geometry = _start(lmp, structure, info, s, restart)  # LAMMPS work: read, minimise
     start_seconds = time.perf_counter() - t0
     area = float(info["area_A2"])
-    geometry.update(area_A2=area, n_interfaces=2, area_total_A2=2.0 * area)
-    if restart is not None:
+    if restart is None:
+        geometry.update(area_A2=area, n_interfaces=2, area_total_A2=2.0 * area)
+        if s.npt_steps:
+            geometry["box_before_npt_A"] = box_lengths(lmp).tolist()
+        if rank == 0:
+            write_json(outdir / "geometry.json", geometry)
+    else:
         geometry = json.loads((outdir / "geometry.json").read_text())
-    elif rank == 0:
-        write_json(outdir / "geometry.json", geometry)
     seed_shift = state.seed_shift
     lmp.commands_string(f"""
         timestep {s.timestep_ps}
-        fix integrate all nve
-        thermo_style custom step time temp c_t_a c_t_b pe etotal
-        thermo_modify flush yes
         thermo {s.restart_steps}
         restart {s.restart_steps} {outdir / RESTART_NAMES[0]} {outdir / RESTART_NAMES[1]}
     """)
@@ -213,6 +297,30 @@ def run_emd(structure: Path, info: dict, settings: EmdSettings, outdir: Path) ->
         lmp.command(f"velocity all create {s.temperature_K} {s.seeds['velocity']} "
                     "mom yes rot no dist gaussian")
     lammps_seconds = start_seconds  # time inside LAMMPS (the rest is the workflow's overhead)
+    # The pressure groups exist in a restart file written after the barostat stage (if any).
+    if restart is None or not lmp.has_id("group", "press_a"):
+        if s.npt_steps and start_step > s.npt_steps:
+            raise RuntimeError(f"{restart} is past the barostat stage but holds no pressure "
+                               "groups: remove the run folder")
+        t0 = time.perf_counter()
+        if s.npt_steps:
+            geometry.update(_barostat_stage(lmp, s, state, outdir, comm))
+        geometry.update(define_pressure_groups(lmp, s, info))
+        geometry["area_total_A2"] = 2.0 * geometry["area_A2"]
+        lammps_seconds += time.perf_counter() - t0
+        if rank == 0:
+            write_json(outdir / "geometry.json", geometry)
+        if s.npt_steps:
+            for name in RESTART_NAMES:
+                lmp.command(f"write_restart {outdir / name}")
+    area = float(geometry["area_A2"])
+    lmp.commands_string("""
+        fix integrate all nve
+        thermo_style custom step time temp c_t_a c_t_b pe etotal
+        thermo_modify flush yes
+    """)
+    lmp.commands_string(stress_sampling_commands(PRESSURE_GROUPS, s.sample_steps,
+                                                 outdir / f"stress.{segment}.dat"))
     if start_step < s.equilibration_steps:
         t0 = time.perf_counter()
         switch = _equilibrate(lmp, s, seed_shift, start_step, outdir)
@@ -243,13 +351,40 @@ def run_emd(structure: Path, info: dict, settings: EmdSettings, outdir: Path) ->
         potential=potential_provenance(get_potential(s.potential)), settings=s.raw,
         lammps={"version_id": version}, geometry=geometry,
         n_atoms=n_atoms, n_atoms_a=n_a, n_atoms_b=n_b,
-        steps={"equilibration": s.equilibration_steps, "production": s.production_steps,
-               "sample_every": n},
+        steps={"npt": s.npt_steps, "equilibration": s.equilibration_steps,
+               "production": s.production_steps, "sample_every": n},
+        box=_box_record(geometry), side_pressure_GPa=_pressure_record(outdir, s, geometry),
         segments=[json.loads(p.read_text()) for p in sorted(outdir.glob("segment.*.json"))],
         nve_switch=(json.loads((outdir / "switch.json").read_text())
                     if (outdir / "switch.json").exists() else None),
         timing=_timing(time.perf_counter() - wall_start, lammps_seconds, comm)))
     return raw
+
+
+def _box_record(geometry: dict) -> dict:
+    """Box (Å) before and after the barostat stage, with the stage's mean pressures (GPa)."""
+    keys = ("box_before_npt_A", "box_end_of_npt_A", "box_after_npt_A", "npt_mean_box_A",
+            "z_length_end_of_npt_A", "z_length_mean_A",
+            "npt_mean_pressure_GPa", "npt_averaged_steps", "npt_windows")
+    return {k: geometry[k] for k in keys if k in geometry}
+
+
+def _pressure_record(outdir: Path, s: EmdSettings, geometry: dict) -> dict | None:
+    """Mean pressure tensor (GPa) of each side's interior in the second half of NVT (the
+    window of the NVE switch's mean energy) and in the NVE production."""
+    volumes = geometry.get("pressure_volumes_A3")
+    if volumes is None:
+        return None
+    n = s.sample_steps
+    nvt_half = s.npt_steps + (s.equilibration_steps - s.npt_steps) // (2 * n) * n
+    record = {}
+    for stage, (after, upto) in {"nvt": (nvt_half, s.equilibration_steps),
+                                 "production": (s.equilibration_steps, s.total_steps)}.items():
+        try:
+            record[stage] = side_pressures(outdir, list(PRESSURE_GROUPS), volumes, after, upto, n)
+        except RuntimeError as err:  # e.g. a run folder left by a version without the files
+            record[stage] = {"error": str(err)}
+    return record
 
 
 def _timing(wall_s: float, lammps_s: float, comm) -> dict:

@@ -10,6 +10,11 @@ For one cubic crystal (element, lattice, registry potential) this module gives
   fitted (quadratic polynomial, so the slope carries its standard error);
 * the sound velocities along the transport direction [001]: v_L = sqrt(C11/ρ),
   v_T = sqrt(C44/ρ) (two degenerate transverse branches), e.g. Ashcroft & Mermin ch. 22;
+  and, because a cubic crystal is anisotropic (Zener ratio 2C44/(C11 − C12) ≠ 1), the
+  direction averages of the Christoffel velocities that the Debye models use
+  (:mod:`analysis.elastic`: the Debye velocity 3/v_D³ = ⟨Σ_j v_j⁻³⟩, the mode-count
+  branch velocities, the Voigt–Reuss–Hill and the (001)-radiation velocities), with
+  standard errors propagated from those of C11, C12, C44 (first order);
 * the harmonic force constants by finite displacements (central differences of the
   LAMMPS forces, Parlinski, Li & Kawazoe, PRL 78, 4063, 1997), handed to
   :mod:`analysis.phonons` for the dispersion, the DOS and the group velocities.
@@ -36,14 +41,17 @@ import numpy as np
 from ase import Atoms
 from scipy import constants
 
+from analysis.elastic import averaged_velocities, debye_temperature_K
 from analysis.phonons import ForceConstants
 from structures import conventional_cell, relax_cubic_lattice
 from structures.lammps_energy import LammpsEnergy
 
 __all__ = [
+    "AVERAGED_KEYS",
     "BulkCrystal",
     "ElasticConstants",
     "LammpsCrystal",
+    "averaged_sound",
     "bulk_crystal",
     "elastic_constants",
     "force_constants",
@@ -272,12 +280,66 @@ def force_constants(crystal: BulkCrystal, *, displacement_A: float = 0.01,
                           supercell_positions_A=ref, phi_eV_A2=phi)
 
 
+#: Direction-averaged quantities of :func:`averaged_sound` and their attributes in
+#: :class:`analysis.elastic.DirectionalVelocities`.
+AVERAGED_KEYS = {"v_D_m_s": "debye_m_s", "v_L_avg_m_s": "longitudinal_m_s",
+                 "v_T_avg_m_s": "transverse_m_s", "v_L_hill_m_s": "hill_longitudinal_m_s",
+                 "v_T_hill_m_s": "hill_transverse_m_s",
+                 "v_L_radiation_001_m_s": "radiation_longitudinal_m_s",
+                 "v_T_radiation_001_m_s": "radiation_transverse_m_s"}
+
+
+def averaged_sound(elastic: dict, density_kg_m3: float, number_density_m3: float) -> dict:
+    """Direction-averaged velocities of a cubic crystal with first-order standard errors.
+
+    ``elastic`` holds C11/C12/C44 and their standard errors (GPa).  Each velocity v of
+    :data:`AVERAGED_KEYS` gets ``<name>`` and ``<name without _m_s>_se_m_s`` from the
+    central-difference gradient ∂v/∂C (steps of 1e-4 C) and independent C errors; the
+    elastic Debye temperature Θ_D = ħ v_D (6π²n)^{1/3}/k_B gets
+    ``debye_temperature_elastic_K`` and ``debye_temperature_elastic_se_K``; also the Zener
+    ratio, Anderson's (Hill) Θ_D and the [001] Θ_D (``debye_temperature_001_K``, from
+    √(C11/ρ), √(C44/ρ), for comparison), and the (T1, T2, L) velocities along [001],
+    [110], [111] (``velocities_axes_m_s``; the extremes of each branch lie on them).
+    """
+    names = ("C11_GPa", "C12_GPa", "C44_GPa")
+    base = np.array([float(elastic[k]) for k in names])
+    se = np.array([float(elastic.get(k.replace("_GPa", "_se_GPa")) or 0.0) for k in names])
+
+    def values(c: np.ndarray) -> np.ndarray:
+        avg = averaged_velocities(*c, density_kg_m3)
+        return np.array([getattr(avg, attr) for attr in AVERAGED_KEYS.values()])
+
+    nominal = averaged_velocities(*base, density_kg_m3)
+    grad = []
+    for i in range(3):
+        step = np.zeros(3)
+        step[i] = 1e-4 * abs(base[i])
+        grad.append((values(base + step) - values(base - step)) / (2 * step[i]))
+    spread = np.sqrt(np.sum((np.array(grad) * se[:, None]) ** 2, axis=0))
+    out = {}
+    for (key, attr), s in zip(AVERAGED_KEYS.items(), spread, strict=True):
+        out[key] = float(getattr(nominal, attr))
+        out[key.replace("_m_s", "_se_m_s")] = float(s)
+    v_001 = (3 / (1 / nominal.axis_longitudinal_m_s**3
+                  + 2 / nominal.axis_transverse_m_s**3)) ** (1 / 3)
+    theta = debye_temperature_K(out["v_D_m_s"], number_density_m3)
+    return {**out, "zener_ratio": float(nominal.zener_ratio),
+            "debye_temperature_elastic_K": theta,
+            "debye_temperature_elastic_se_K": theta * out["v_D_se_m_s"] / out["v_D_m_s"],
+            "debye_temperature_hill_K": debye_temperature_K(nominal.hill_debye_m_s(),
+                                                            number_density_m3),
+            "debye_temperature_001_K": debye_temperature_K(v_001, number_density_m3),
+            "velocities_axes_m_s": {k: list(v) for k, v in nominal.axes_m_s.items()}}
+
+
 def material_properties(crystal: BulkCrystal, *, strain: float = 2e-3, repeat: int = 3) -> dict:
-    """Density, elastic constants and [001] sound velocities of ``crystal`` (SI, JSON-ready).
+    """Density, elastic constants and sound velocities of ``crystal`` (SI, JSON-ready).
 
     v_L = sqrt(C11/ρ) and v_T = sqrt(C44/ρ) are the exact long-wavelength velocities
     along [001] of a cubic crystal (Christoffel equation; Ashcroft & Mermin, ch. 22).
-    Their standard errors follow from those of C11, C44 (first order).
+    Their standard errors follow from those of C11, C44 (first order).  The direction
+    averages for the Debye models, the elastic Θ_D and the Zener ratio come from
+    :func:`averaged_sound`.
     """
     elastic = elastic_constants(crystal, strain=strain, repeat=repeat)
     rho = crystal.density_kg_m3
@@ -291,4 +353,5 @@ def material_properties(crystal: BulkCrystal, *, strain: float = 2e-3, repeat: i
         "v_L_m_s": v_l, "v_T_m_s": v_t,
         "v_L_se_m_s": 0.5 * v_l * elastic.C11_se_GPa / elastic.C11_GPa,
         "v_T_se_m_s": 0.5 * v_t * elastic.C44_se_GPa / elastic.C44_GPa,
+        **averaged_sound(elastic.as_dict(), rho, crystal.number_density_m3),
     }

@@ -3,6 +3,10 @@
 Times are converted to whole time steps once, here.  Equilibration, production and the
 restart interval are rounded up to whole sampling windows, so that every restart point
 and the start of production fall on a sample: the drivers' segment stitching relies on it.
+
+Equilibration may begin with a barostat stage (``npt_ps`` > 0): the cell is equilibrated at
+T and zero pressure, and its box is then fixed at the mean of the stage's second half.
+``equilibration_steps`` counts everything before production (barostat stage + NVT).
 """
 
 from __future__ import annotations
@@ -26,11 +30,23 @@ class MdSettings:
         self.timestep_ps = float(settings["timestep_fs"]) * 1e-3
         self.damping_ps = float(settings.get("langevin_damping_ps", 0.5))
         self.seeds = {k: int(v) for k, v in settings["seeds"].items()}
+        self.npt_ps = float(settings.get("npt_ps") or 0.0)
+        self.barostat_damping_ps = float(settings.get("barostat_damping_ps") or 1.0)
+        if self.npt_ps < 0 or self.barostat_damping_ps <= 0:
+            raise ValueError(f"npt_ps = {self.npt_ps} must be >= 0 and barostat_damping_ps = "
+                             f"{self.barostat_damping_ps} > 0")
 
     def _schedule(self, *, restart_every_ps: float) -> None:
-        """Equilibration, production and restart intervals in steps (whole windows)."""
+        """Equilibration, production and restart intervals in steps (whole windows).
+
+        The barostat stage (``npt_steps``, 0 when off) is an even number of windows, so that
+        the box is averaged over whole windows of its second half.
+        """
         self.restart_steps = self._round_up(self._steps(restart_every_ps))
-        self.equilibration_steps = self._round_up(self._steps(float(self.raw["equilibration_ps"])))
+        n = self.sample_steps
+        self.npt_steps = 2 * n * -(-self._steps(self.npt_ps) // (2 * n)) if self.npt_ps > 0 else 0
+        self.equilibration_steps = self.npt_steps + self._round_up(
+            self._steps(float(self.raw["equilibration_ps"])))
         self.production_steps = self._round_up(self._steps(float(self.raw["production_ps"])))
 
     def _steps(self, time_ps: float) -> int:
@@ -41,6 +57,11 @@ class MdSettings:
         """Round a step count up to a whole number of sampling windows."""
         n = self.sample_steps
         return max(n, -(-steps // n) * n)
+
+    @property
+    def npt_average_from_step(self) -> int:
+        """The box is averaged over (this step, ``npt_steps``]: the barostat stage's second half."""
+        return self.npt_steps // 2
 
     @property
     def total_steps(self) -> int:

@@ -8,9 +8,31 @@ The hot bath sits on side ``hot_side`` (A by default).  Both baths are ``fix lan
 with ``tally yes``: LAMMPS accumulates the energy each bath exchanges, and the heat
 current is the slope of that energy (Schelling, Phillpot & Keblinski, PRB 65, 144306
 (2002) use the same set-up with velocity rescaling).  Temperatures are averaged per bin by
-``compute chunk/atom bin/1d`` + ``fix ave/chunk``; bath energies by ``fix ave/time``.  No
+``compute chunk/atom`` + ``fix ave/chunk``; bath energies by ``fix ave/time``.  No
 per-step Python and no trajectory dumps: Python only issues commands and, at the end,
 merges the files LAMMPS wrote.
+
+Zero pressure at T (``npt_ps`` > 0).  The relaxed structure has the 0 K lattice: frozen
+at it, a stack at 300 K sits at ~1 GPa.  So the run starts with a barostat stage with no
+atom frozen: free surfaces at both z ends (z shrink-wrapped), a Langevin thermostat at T
+and a barostat holding Pxx = Pyy = 0 with x and y coupled.  The lateral box is averaged
+over the stage's second half (``fix ave/time`` windows) and set to that mean
+(``change_box ... remap``); only then are the end layers frozen where they are and the
+regions cut from the new z extents, followed by the NVT equilibration and the production
+as without the stage.  With ``npt_ps`` = 0 the stack keeps its 0 K box.
+
+Bins of atomic planes (``binning: planes``, the default).  At the start of production each
+side's atomic planes are found from the atoms' z (:mod:`structures.planes`) and every
+bin holds ``planes_per_bin`` whole planes, with edges halfway between planes (a chunk id
+from an atom-style variable); ``z_A`` is the bins' mean atom position.  Bins of a fixed
+width (``binning: width``, ``bin_width_A``) alias the plane spacing; they remain for cells
+without (001) planes (grain boundaries, which fall back to them).
+
+Pressure.  The pressure tensor of each side's interior (mobile atoms of the side at least
+``pressure_exclusion_A`` from the interface; volume = area × the thickness of its whole
+planes) is sampled from ``compute stress/atom`` during the NVT equilibration and the
+production, and recorded in ``run.json`` (``side_pressure_GPa``) with the box before and
+after the barostat stage.
 
 Checkpointing (:mod:`workflow.run_state`): LAMMPS writes two toggling restart files.  When
 the driver is started again in the same folder it resumes from the newest readable restart
@@ -36,9 +58,28 @@ import numpy as np
 from analysis.units import W_M2_PER_EV_PS_A2
 from potentials import get_potential
 from potentials import provenance as potential_provenance
+from structures.planes import (
+    Planes,
+    bin_planes,
+    interior_slab,
+    plane_edges,
+    plane_spacings,
+    side_planes,
+    snap_to_edges,
+)
 from workflow.atomic_io import save_npz, write_json
 from workflow.lammps_runtime import mpi_world, new_lammps, run_entry_point
-from workflow.lammps_setup import balance_along_z, load_structure
+from workflow.lammps_setup import (
+    balance_along_z,
+    barostat_commands,
+    data_file_box,
+    end_layer_commands,
+    finish_barostat,
+    gather_z,
+    load_structure,
+    side_pressures,
+    stress_sampling_commands,
+)
 from workflow.md_settings import MdSettings
 from workflow.provenance import provenance_record
 from workflow.run_state import (
@@ -53,6 +94,14 @@ from workflow.run_state import (
 __all__ = ["NemdSettings", "merge_segments", "read_chunk_file", "read_time_file", "run_nemd"]
 
 DONE_FILE = "raw.npz"
+PLANES_FILE = "planes.json"
+#: Empty space (Å) left between the outermost atoms and the fixed z boundaries after the
+#: barostat stage (as :func:`workflow.relax.relax_interface` leaves it).
+Z_MARGIN_A = 2.0
+#: Geometry entries saved with the raw data (the analysis reads them).
+NPZ_GEOMETRY_KEYS = ("z_lo_A", "z_hi_A", "hot_region_A", "cold_region_A", "z_interface_A")
+#: LAMMPS groups whose interior pressure is sampled, by side.
+PRESSURE_GROUPS = {"A": "press_a", "B": "press_b"}
 
 
 class NemdSettings(MdSettings):
@@ -72,6 +121,14 @@ class NemdSettings(MdSettings):
         self.fixed_A = float(get("fixed_thickness_A", 5.0))
         self.bath_A = float(get("bath_thickness_A", 10.0))
         self.bin_A = float(get("bin_width_A", 2.0))
+        self.binning = get("binning") or "planes"
+        if self.binning not in ("planes", "width"):
+            raise ValueError(f"binning = {self.binning!r}: use 'planes' or 'width'")
+        self.planes_per_bin = int(get("planes_per_bin") or 1)
+        if self.planes_per_bin < 1:
+            raise ValueError(f"planes_per_bin = {self.planes_per_bin} must be at least 1")
+        exclusion = get("pressure_exclusion_A")
+        self.pressure_exclusion_A = 5.0 if exclusion is None else float(exclusion)
         self.hot_side = get("hot_side", "A")
         self.sample_steps = self._steps(float(settings["sample_every_ps"]))
         self.sample_every = int(get("sample_every_steps", 10))
@@ -93,29 +150,69 @@ class NemdSettings(MdSettings):
         return self.temperature_K - self.delta_T_K / 2
 
 
-def _define_regions(lmp, settings: NemdSettings, info: dict) -> dict:
-    """Groups fixed/hot/cold/mobile from the atoms' z-extent; returns the region bounds (Å)."""
-    lmp.command("compute zmin all reduce min z")
-    lmp.command("compute zmax all reduce max z")
-    lmp.command("run 0 post no")
-    z_lo = float(lmp.extract_compute("zmin", 0, 0)) - 0.01
-    z_hi = float(lmp.extract_compute("zmax", 0, 0)) + 0.01
-    lmp.command("uncompute zmin")
-    lmp.command("uncompute zmax")
-    fixed, bath = settings.fixed_A, settings.bath_A
-    low_bath = (z_lo + fixed, z_lo + fixed + bath)
-    high_bath = (z_hi - fixed - bath, z_hi - fixed)
-    z_interface = float(info["z_interface_A"])
+def _side_planes(z: np.ndarray, types: np.ndarray, info: dict) -> dict[str, Planes] | None:
+    """Each side's atomic planes, or None for a structure without (001) planes (grain
+    boundaries: binned by width instead)."""
+    spacings = plane_spacings(info)
+    if spacings is None:
+        return None
+    try:
+        return side_planes(z, types, spacings)
+    except ValueError as err:
+        raise RuntimeError(f"{err}: use binning: width") from err
+
+
+def _interface_z(z: np.ndarray, types: np.ndarray, planes: dict | None) -> float:
+    """Midway between side A's top and side B's bottom plane (or atom, without planes)."""
+    if planes is not None:
+        return float(0.5 * (planes["A"].z_A[-1] + planes["B"].z_A[0]))
+    return float(0.5 * (z[types == 1].max() + z[types == 2].min()))
+
+
+def _define_regions(lmp, settings: NemdSettings, info: dict, *, after_npt: bool) -> dict:
+    """Groups fixed/hot/cold/mobile and press_a/press_b from the atoms' z; return the geometry.
+
+    The fixed layers and baths are measured from the atoms' z extent.  With plane binning
+    they are measured from the outermost planes and their bounds moved to the nearest
+    midpoint between planes, so that every region holds whole planes.  The interface is the structure's (``info``), or, after the
+    barostat stage has moved the atoms, found again from them.  ``press_a``/``press_b``:
+    the mobile atoms of each side's whole planes at least ``pressure_exclusion_A`` from
+    the interface (all lengths Å; the geometry also holds the volumes, Å³).
+    """
+    s = settings
+    lmp.command("run 0 post no")  # set up (atoms sorted) as every earlier version did here
+    z, types = gather_z(lmp)
+    z_lo, z_hi = float(z.min()) - 0.01, float(z.max()) + 0.01
+    planes = _side_planes(z, types, info) if s.binning == "planes" else None
+    if after_npt or planes is not None:
+        z_interface = _interface_z(z, types, planes)
+    else:
+        z_interface = float(info["z_interface_A"])
+    fixed, bath = s.fixed_A, s.bath_A
+    bottom, top = z_lo, z_hi
+    if planes is not None:  # measured from the outer planes, not from a vibrating atom
+        bottom, top = planes["A"].z_A[0] - 0.01, planes["B"].z_A[-1] + 0.01
+    cuts = [bottom + fixed, bottom + fixed + bath, top - fixed - bath, top - fixed]
+    if planes is not None:
+        edges = plane_edges(np.concatenate([planes["A"].z_A, planes["B"].z_A]))
+        cuts = [snap_to_edges(c, edges) for c in cuts]
+    low_bath, high_bath = (cuts[0], cuts[1]), (cuts[2], cuts[3])
     if not (low_bath[1] < z_interface < high_bath[0]):
         raise ValueError(
             f"fixed_thickness_A + bath_thickness_A = {fixed + bath} Å leaves no free region "
             f"between the baths and the interface at z = {z_interface:.2f} Å: make the sides longer "
             "or the baths thinner"
         )
-    hot, cold = (low_bath, high_bath) if settings.hot_side == "A" else (high_bath, low_bath)
+    hot, cold = (low_bath, high_bath) if s.hot_side == "A" else (high_bath, low_bath)
+    excl = s.pressure_exclusion_A
+    if planes is not None:
+        slab_a = interior_slab(planes["A"].z_A, cuts[0], z_interface - excl)[:2]
+        slab_b = interior_slab(planes["B"].z_A, z_interface + excl, cuts[3])[:2]
+    else:
+        slab_a, slab_b = (cuts[0], z_interface - excl), (z_interface + excl, cuts[3])
     lmp.commands_string(f"""
-        region fixed_lo block INF INF INF INF INF {z_lo + fixed} units box
-        region fixed_hi block INF INF INF INF {z_hi - fixed} INF units box
+        region fixed_lo block INF INF INF INF INF {cuts[0]} units box
+        region fixed_hi block INF INF INF INF {cuts[3]} INF units box
         region hot_r block INF INF INF INF {hot[0]} {hot[1]} units box
         region cold_r block INF INF INF INF {cold[0]} {cold[1]} units box
         group fixed region fixed_lo
@@ -123,9 +220,86 @@ def _define_regions(lmp, settings: NemdSettings, info: dict) -> dict:
         group hot region hot_r
         group cold region cold_r
         group mobile subtract all fixed
+        region press_a_r block INF INF INF INF {slab_a[0]} {slab_a[1]} units box
+        region press_b_r block INF INF INF INF {slab_b[0]} {slab_b[1]} units box
+        group press_a_slab region press_a_r
+        group press_b_slab region press_b_r
+        group type_1 type 1
+        group type_2 type 2
+        group press_a intersect press_a_slab type_1 mobile
+        group press_b intersect press_b_slab type_2 mobile
+        group press_a_slab delete
+        group press_b_slab delete
+        group type_1 delete
+        group type_2 delete
     """)
+    lo, hi = lmp.extract_box()[:2]
+    area = (float(info["area_A2"]) if not after_npt
+            else float((hi[0] - lo[0]) * (hi[1] - lo[1])))
     return {"z_lo_A": z_lo, "z_hi_A": z_hi, "hot_region_A": list(hot), "cold_region_A": list(cold),
-            "z_interface_A": z_interface}
+            "z_interface_A": z_interface, "fixed_cuts_A": [cuts[0], cuts[3]], "area_A2": area,
+            "binning": "planes" if planes is not None else "width",
+            "binning_note": (f"binning: planes asked, but the structure has no (001) planes: "
+                             f"bins of {s.bin_A} Å" if planes is None and s.binning == "planes"
+                             else None),
+            "planes_per_side": ({side: len(p) for side, p in planes.items()}
+                                if planes is not None else None),
+            "pressure_slabs_A": {"A": list(slab_a), "B": list(slab_b)},
+            "pressure_volumes_A3": {"A": area * (slab_a[1] - slab_a[0]),
+                                    "B": area * (slab_b[1] - slab_b[0])}}
+
+
+def _prepare_stack(lmp, structure: Path, info: dict, settings: NemdSettings, state, outdir: Path,
+                   comm) -> dict:
+    """Fresh start, or resume inside the barostat stage: run the stage (if any), cut the
+    regions, write ``geometry.json``; return the geometry.
+
+    After a barostat stage the box is fixed at its mean lateral size, z goes back to a fixed
+    boundary with a margin, the end layers are frozen where they are, and the state is
+    written to both restart files (geometry.json first: a restart file that holds the
+    groups always has its geometry).
+    """
+    s = settings
+    rank = comm.Get_rank() if comm is not None else 0
+    balance_along_z(lmp, s.potential)  # equal work per rank (no-op on 1 rank)
+    npt = {}
+    if s.npt_steps:
+        if state.restart is None:
+            lmp.command(f"velocity all create {s.temperature_K} {s.seeds['velocity']} "
+                        "mom yes rot no dist gaussian")
+        lmp.commands_string("""
+            thermo_style custom step time temp pe etotal lx ly lz pxx pyy pzz
+            thermo_modify flush yes
+        """)
+        lmp.commands_string(end_layer_commands(lmp, s.fixed_A))
+        lmp.commands_string(barostat_commands(
+            s, s.seeds["equilibration"] + state.seed_shift + 2, periodic_z=False,
+            box_file=outdir / f"npt.{state.segment}.dat"))
+        lmp.command(f"run {s.npt_steps} upto")
+        npt = finish_barostat(lmp, s, outdir, comm, periodic_z=False)
+        lmp.commands_string("""
+            uncompute npt_com_lo
+            uncompute npt_com_hi
+            group npt_end_lo delete
+            group npt_end_hi delete
+        """)
+        npt["box_before_npt_A"] = data_file_box(structure).tolist()
+        z, _ = gather_z(lmp)
+        lmp.command(f"change_box all boundary p p f z final {float(z.min()) - Z_MARGIN_A!r} "
+                    f"{float(z.max()) + Z_MARGIN_A!r} units box")
+    geometry = _define_regions(lmp, s, info, after_npt=bool(s.npt_steps))
+    geometry.update(npt)
+    if rank == 0:
+        write_json(outdir / "geometry.json", geometry)
+    if s.npt_steps:
+        lmp.commands_string("""
+            velocity fixed set 0.0 0.0 0.0
+            velocity mobile zero linear
+        """)
+        balance_along_z(lmp, s.potential)
+        for name in RESTART_NAMES:
+            lmp.command(f"write_restart {outdir / name}")
+    return geometry
 
 
 def _equilibration_commands(s: NemdSettings, seed_shift: int, *, add: bool) -> str:
@@ -187,6 +361,80 @@ def _bath_commands(s: NemdSettings, seed_shift: int, area_A2: float, segment_sta
     """
 
 
+def _production_planes(lmp, settings: NemdSettings, geometry: dict, info: dict) -> dict:
+    """Bins of whole atomic planes of the mobile atoms, found from their z now (Å).
+
+    Returns the record written to ``planes.json``: each side's planes (mean z, atoms), the
+    inner bin edges, bin centres, atoms and planes per bin, and the interface midway
+    between the two sides' facing planes.
+    """
+    z, types = gather_z(lmp)
+    lo, hi = geometry["fixed_cuts_A"]
+    mobile = (z > lo) & (z < hi)
+    planes = _side_planes(z[mobile], types[mobile], info)
+    bins = bin_planes(planes["A"], planes["B"], settings.planes_per_bin)
+    return {"step": int(lmp.extract_global("ntimestep")),
+            "planes_per_bin": settings.planes_per_bin,
+            "z_interface_A": _interface_z(z, types, planes),
+            "planes": {side: {"z_A": p.z_A.tolist(), "atoms": p.counts.tolist(),
+                              "spread_A": p.spread_A.tolist()} for side, p in planes.items()},
+            "edges_A": bins.edges_A.tolist(), "centres_A": bins.centres_A.tolist(),
+            "atoms_per_bin": bins.atoms.tolist(), "planes_in_bin": bins.planes.tolist(),
+            "side": bins.side}
+
+
+def _chunk_commands(settings: NemdSettings, geometry: dict, bins: dict | None) -> str:
+    """``compute bins``: bins of whole planes (edges from ``bins``) or of a fixed width.
+
+    A plane bin's id is 1 + the number of edges below the atom, from an atom-style
+    variable; ``ids once`` assigns each atom to its bin at the start of a segment, so an
+    atom stays in its plane's bin while it vibrates.  ``v_z_atom`` is averaged per bin
+    beside the temperature: the bin's mean atom position.
+    """
+    if bins is None:
+        return (f"compute bins mobile chunk/atom bin/1d z {geometry['z_interface_A']} "
+                f"{settings.bin_A} units box nchunk once ids once")
+    formula = "".join(f"+(z>{edge:.6f})" for edge in bins["edges_A"])
+    return f"""
+        variable plane_bin atom 1{formula}
+        variable z_atom atom z
+        compute bins mobile chunk/atom v_plane_bin nchunk once ids once
+    """
+
+
+def _plane_bins(lmp, s: NemdSettings, geometry: dict, info: dict, outdir: Path,
+                comm) -> dict | None:
+    """The production's plane bins: found now when production starts in this segment (and
+    written to ``planes.json``), else read from it; None when binning by width."""
+    if geometry.get("binning") != "planes":
+        return None
+    if int(lmp.extract_global("ntimestep")) == s.equilibration_steps:
+        bins = _production_planes(lmp, s, geometry, info)
+        if comm is None or comm.Get_rank() == 0:
+            write_json(outdir / PLANES_FILE, bins)
+        return bins
+    return json.loads((outdir / PLANES_FILE).read_text())
+
+
+def _pressure_record(outdir: Path, s: NemdSettings, geometry: dict) -> dict | None:
+    """Mean pressure tensor (GPa) of each side's interior in the second half of the NVT
+    equilibration and in the production (``None`` when not sampled)."""
+    volumes = geometry.get("pressure_volumes_A3")
+    if volumes is None:
+        return None
+    n = s.sample_steps
+    nvt_half = s.npt_steps + (s.equilibration_steps - s.npt_steps) // (2 * n) * n
+    stages = {"equilibration": (nvt_half, s.equilibration_steps),
+              "production": (s.equilibration_steps, s.total_steps)}
+    record = {}
+    for stage, (after, upto) in stages.items():
+        try:
+            record[stage] = side_pressures(outdir, list(PRESSURE_GROUPS), volumes, after, upto, n)
+        except RuntimeError as err:  # e.g. a run folder left by a version without the files
+            record[stage] = {"error": str(err)}
+    return record
+
+
 def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) -> dict:
     """Run (or resume) one NEMD replica; return the merged raw data written to ``raw.npz``."""
     comm = mpi_world()
@@ -196,35 +444,42 @@ def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) 
     lmp = new_lammps(comm=comm, log_file=outdir / f"log.{segment}.lammps")
     wall_start = time.perf_counter()
     lammps_seconds = 0.0
-    if restart is None:
-        load_structure(lmp, data_file=structure, potential=settings.potential,
-                       specorder=settings.specorder)
-    else:
-        load_structure(lmp, restart_file=restart, potential=settings.potential,
-                       specorder=settings.specorder)
-    geometry = _define_regions(lmp, settings, info) if restart is None else None
-    balance_along_z(lmp, settings.potential)  # equal work per rank (no-op on 1 rank)
-    if restart is not None:
-        geometry = json.loads((outdir / "geometry.json").read_text())
-    elif rank == 0:
-        write_json(outdir / "geometry.json", geometry)
-
-    seed_shift = state.seed_shift  # a resumed segment must not replay the same noise
     s = settings
+    source = {"data_file": structure} if restart is None else {"restart_file": restart}
+    load_structure(lmp, **source, potential=s.potential, specorder=s.specorder,
+                   boundary="p p s" if s.npt_steps else "p p f")
     lmp.commands_string(f"""
         timestep {s.timestep_ps}
+        thermo {s.restart_steps}
+        restart {s.restart_steps} {outdir / RESTART_NAMES[0]} {outdir / RESTART_NAMES[1]}
+    """)
+    seed_shift = state.seed_shift  # a resumed segment must not replay the same noise
+    # The groups exist in a restart file written once the regions were cut (after the
+    # barostat stage, if any); before that, the stage is (re)run.
+    if restart is not None and lmp.has_id("group", "mobile"):
+        geometry = json.loads((outdir / "geometry.json").read_text())
+        balance_along_z(lmp, s.potential)  # equal work per rank (no-op on 1 rank)
+    else:
+        t0 = time.perf_counter()
+        geometry = _prepare_stack(lmp, structure, info, s, state, outdir, comm)
+        lammps_seconds += time.perf_counter() - t0
+    area = float(geometry.get("area_A2", info["area_A2"]))
+
+    lmp.commands_string("""
         fix freeze fixed setforce 0.0 0.0 0.0
         fix integrate mobile nve
         compute t_mobile mobile temp
         thermo_style custom step time c_t_mobile pe etotal
         thermo_modify temp t_mobile flush yes
-        thermo {s.restart_steps}
-        restart {s.restart_steps} {outdir / RESTART_NAMES[0]} {outdir / RESTART_NAMES[1]}
     """)
-    if restart is None:
+    if restart is None and not s.npt_steps:
         lmp.command(f"velocity mobile create {s.temperature_K} {s.seeds['velocity']} "
                     "mom yes rot no dist gaussian temp t_mobile")
         lmp.command("velocity fixed set 0.0 0.0 0.0")
+    n_every, n_freq = s.sample_every, s.sample_steps
+    if "pressure_volumes_A3" in geometry:
+        lmp.commands_string(stress_sampling_commands(
+            PRESSURE_GROUPS, n_freq, outdir / f"stress.{segment}.dat"))
 
     if start_step < s.equilibration_steps:
         lmp.commands_string(_equilibration_commands(s, seed_shift, add=True))
@@ -233,13 +488,13 @@ def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) 
         lammps_seconds += time.perf_counter() - t0
         lmp.commands_string(_equilibration_commands(s, seed_shift, add=False))
 
-    n_every, n_freq = s.sample_every, s.sample_steps
     segment_start = max(start_step, s.equilibration_steps)
-    lmp.commands_string(_bath_commands(s, seed_shift, float(info["area_A2"]), segment_start))
+    bins = _plane_bins(lmp, s, geometry, info, outdir, comm)
+    z_column = " v_z_atom" if bins is not None else ""
+    lmp.commands_string(_bath_commands(s, seed_shift, area, segment_start))
+    lmp.commands_string(_chunk_commands(s, geometry, bins))
     lmp.commands_string(f"""
-        compute bins mobile chunk/atom bin/1d z {geometry['z_interface_A']} {s.bin_A} \
-            units box nchunk once ids once
-        fix profile mobile ave/chunk {n_every} {n_freq // n_every} {n_freq} bins temp \
+        fix profile mobile ave/chunk {n_every} {n_freq // n_every} {n_freq} bins temp{z_column} \
             file {outdir / f'profile.{segment}.dat'}
         fix bath_energy all ave/time {n_freq} 1 {n_freq} v_e_hot v_e_cold \
             file {outdir / f'energy.{segment}.dat'} format " %.15g"
@@ -255,15 +510,18 @@ def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) 
     raw = None
     if rank == 0:
         raw = merge_segments(outdir, settings)
-        area = float(info["area_A2"])
-        save_npz(outdir / DONE_FILE, area_A2=area, n_atoms=n_atoms, **raw,
-                 **{k: np.asarray(v) for k, v in geometry.items()})
+        saved = {k: np.asarray(geometry[k]) for k in NPZ_GEOMETRY_KEYS}
+        if bins is not None:  # the interface between the planes the bins were cut from
+            saved["z_interface_A"] = np.asarray(bins["z_interface_A"])
+        save_npz(outdir / DONE_FILE, area_A2=area, n_atoms=n_atoms, **raw, **saved)
         wall = time.perf_counter() - wall_start
         write_json(outdir / "run.json", provenance_record(
             potential=potential_provenance(get_potential(settings.potential)),
             settings=settings.raw, geometry=geometry, n_atoms=n_atoms,
-            steps={"equilibration": s.equilibration_steps, "production": s.production_steps,
-                   "sample_every": n_freq},
+            steps={"npt": s.npt_steps, "equilibration": s.equilibration_steps,
+                   "production": s.production_steps, "sample_every": n_freq},
+            box=_box_record(geometry), side_pressure_GPa=_pressure_record(outdir, s, geometry),
+            planes=bins, structure_warnings=list(info.get("warnings") or []),
             segments=[json.loads(p.read_text()) for p in sorted(outdir.glob("segment.*.json"))],
             timing={"wall_s": wall, "lammps_s_this_segment": lammps_seconds,
                     "overhead_fraction_this_segment": (wall - lammps_seconds) / wall,
@@ -271,14 +529,33 @@ def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) 
     return raw
 
 
-def read_chunk_file(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Parse a ``fix ave/chunk`` file with columns ``Chunk Coord1 Ncount temp``.
+def _box_record(geometry: dict) -> dict:
+    """Lateral box (Å) before and after the barostat stage (the same without one)."""
+    keys = ("box_before_npt_A", "box_end_of_npt_A", "box_after_npt_A", "npt_mean_box_A",
+            "z_length_end_of_npt_A", "z_length_mean_A",
+            "npt_mean_pressure_GPa", "npt_averaged_steps", "npt_windows")
+    record = {k: geometry[k] for k in keys if k in geometry}
+    if "box_after_npt_A" in record:
+        record["lateral_before_npt_A"] = record["box_before_npt_A"][:2]
+        record["lateral_after_npt_A"] = record["box_after_npt_A"][:2]
+    return record
 
-    Returns ``steps`` (n,), ``z_A`` (n_bins,), ``count`` (n, n_bins), ``temperature_K``
-    (n, n_bins).  A block cut short by a kill is dropped.
+
+def read_chunk_file(path: Path) -> dict:
+    """Parse a ``fix ave/chunk`` file of temperatures per bin.
+
+    Columns ``Chunk Coord1 Ncount temp`` (bins of a fixed width) or ``Chunk Ncount temp
+    v_z_atom`` (bins of planes).  Returns ``step`` (n,), ``count`` (n, n_bins),
+    ``temperature_K`` (n, n_bins) and ``z_A``: the bin centres (n_bins,) for fixed bins,
+    the mean z of each bin's atoms per sample (n, n_bins) for plane bins.  A block cut
+    short by a kill is dropped.
     """
-    steps, counts, temps, coords = [], [], [], None
-    lines = [ln for ln in Path(path).read_text().splitlines() if ln and not ln.startswith("#")]
+    text = Path(path).read_text().splitlines()
+    header = [ln[1:].split() for ln in text if ln.startswith("#")]
+    columns = header[-1] if header else ["Chunk", "Coord1", "Ncount", "temp"]
+    col = {name: i for i, name in enumerate(columns)}
+    lines = [ln for ln in text if ln and not ln.startswith("#")]
+    steps, tables = [], []
     i = 0
     while i < len(lines):
         head = lines[i].split()
@@ -286,17 +563,22 @@ def read_chunk_file(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
         block = lines[i + 1:i + 1 + nchunk]
         if len(block) < nchunk:
             break
-        table = np.array([[float(x) for x in row.split()] for row in block])
-        if table.shape != (nchunk, 4):
+        try:
+            table = np.array([[float(x) for x in row.split()] for row in block])
+        except ValueError:
             break
-        coords = table[:, 1] if coords is None else coords
+        if table.shape != (nchunk, len(columns)):
+            break
         steps.append(step)
-        counts.append(table[:, 2])
-        temps.append(table[:, 3])
+        tables.append(table)
         i += 1 + nchunk
     if not steps:
-        return (np.zeros(0, int), np.zeros(0), np.zeros((0, 0)), np.zeros((0, 0)))
-    return np.array(steps), coords, np.array(counts), np.array(temps)
+        return {"step": np.zeros(0, int), "z_A": np.zeros(0), "count": np.zeros((0, 0)),
+                "temperature_K": np.zeros((0, 0))}
+    data = np.array(tables)
+    z = data[0, :, col["Coord1"]] if "Coord1" in col else data[:, :, col["v_z_atom"]]
+    return {"step": np.array(steps), "z_A": z, "count": data[:, :, col["Ncount"]],
+            "temperature_K": data[:, :, col["temp"]]}
 
 
 def merge_segments(outdir: Path, settings: NemdSettings) -> dict:
@@ -305,28 +587,33 @@ def merge_segments(outdir: Path, settings: NemdSettings) -> dict:
     A segment ``k`` started from a restart at step ``s_k``; samples of segment ``k-1``
     after ``s_k`` were lost with the kill and are dropped.  The Langevin tally restarts
     from zero in each segment, so segment ``k``'s cumulative energies are offset by the
-    previous segment's value at ``s_k``.
+    previous segment's value at ``s_k``.  Plane bins' positions ``z_A`` are the mean atom
+    positions over all samples.
     """
-    steps_all, temps_all, counts_all, e_all = [], [], [], []
+    steps_all, temps_all, counts_all, e_all, z_all = [], [], [], [], []
     z = None
     offset = np.zeros(2)
     for seg, start, end in production_segments(outdir, settings.equilibration_steps):
         prof_path, energy_path = outdir / f"profile.{seg}.dat", outdir / f"energy.{seg}.dat"
         if not prof_path.exists() or not energy_path.exists():
             continue
-        steps, coords, counts, temps = read_chunk_file(prof_path)
+        profile = read_chunk_file(prof_path)
+        steps = profile["step"]
         energy = read_time_file(energy_path)
         if len(steps) == 0 or len(energy) == 0:
             continue
-        z = coords if z is None else z
         e_steps = energy[:, 0].astype(int)
         keep = (steps > start) & (steps <= min(end, settings.total_steps))
         common = np.intersect1d(steps[keep], e_steps)
         sel_p = np.isin(steps, common)
         sel_e = np.isin(e_steps, common)
+        if profile["z_A"].ndim == 1:
+            z = profile["z_A"] if z is None else z
+        else:
+            z_all.append(profile["z_A"][sel_p])
         steps_all.append(steps[sel_p])
-        temps_all.append(temps[sel_p])
-        counts_all.append(counts[sel_p])
+        temps_all.append(profile["temperature_K"][sel_p])
+        counts_all.append(profile["count"][sel_p])
         e_all.append(energy[sel_e, 1:3] + offset)
         if np.isfinite(end):
             at_end = e_steps == end
@@ -341,6 +628,9 @@ def merge_segments(outdir: Path, settings: NemdSettings) -> dict:
     temperature = np.concatenate(temps_all)
     temperature = np.where(counts > 0, temperature, np.nan)
     energy = np.concatenate(e_all)
+    if z is None:
+        z_samples = np.concatenate(z_all)
+        z = np.sum(z_samples * counts, axis=0) / np.sum(counts, axis=0)
     expected = np.arange(settings.equilibration_steps + settings.sample_steps,
                          settings.total_steps + 1, settings.sample_steps)
     if not np.array_equal(steps, expected):

@@ -546,7 +546,9 @@ COMPARISON_COLUMNS = ["system", "temperature_K", "G_nemd_MW_m2K", "G_nemd_ci95_l
                       "G_nemd_ci95_high_MW_m2K", "G_emd_MW_m2K", "G_emd_ci95_low_MW_m2K",
                       "G_emd_ci95_high_MW_m2K", "ratio_nemd_over_emd", "ratio_ci95_low",
                       "ratio_ci95_high", "predicted_ratio_amm", "predicted_ratio_dmm",
-                      "prediction_form"]
+                      "prediction_form", "predicted_ratio_amm_ci95_low",
+                      "predicted_ratio_amm_ci95_high", "predicted_ratio_dmm_ci95_low",
+                      "predicted_ratio_dmm_ci95_high"]
 
 
 def nemd_vs_emd_figure(system: str, rows: Sequence[Mapping], stem: str | Path) -> dict[str, Path]:
@@ -581,6 +583,9 @@ def nemd_vs_emd_figure(system: str, rows: Sequence[Mapping], stem: str | Path) -
             if values.size and np.isfinite(values[0]):
                 ax2.axhline(values[0], ls=line, color=ps.colour(model), lw=1.0,
                             label=f"EET correction, {ps.label(model)}: {values[0]:.2f}")
+            band = [_column(data, f"predicted_ratio_{model}_ci95_{end}") for end in ("low", "high")]
+            if band[0].size and np.all(np.isfinite([band[0][0], band[1][0]])):
+                ax2.axhspan(band[0][0], band[1][0], color=ps.colour(model), alpha=0.15, lw=0)
         ax2.axhline(1.0, color="0.6", lw=0.5)
         ax2.set_yscale("log")
         ax1.set_ylabel(G_LABEL)

@@ -109,6 +109,15 @@ def record_standard_error(record: Mapping) -> float:
     return half / quantile
 
 
+def _has_error(record: Mapping) -> bool:
+    """Whether a record carries an uncertainty of R_K (a converged run)."""
+    try:
+        record_standard_error(record)
+    except ValueError:
+        return False
+    return True
+
+
 def _number(value) -> float:
     try:
         return float(value)
@@ -201,14 +210,17 @@ def series_rows(series: str, points: Sequence[Mapping], n_line: int = 50) -> lis
                          "inverse_length_1_A": 1.0 / float(p["length_A"]),
                          **{k: p.get(k) for k in ("R_K_m2K_W", "R_K_se_m2K_W",
                                                   "R_K_ci95_low_m2K_W", "R_K_ci95_high_m2K_W")}})
-        if len({float(p["length_A"]) for p in sel}) < 2:
+        # a member that did not converge has no error: it is drawn, but not fitted
+        fitted = [p for p in sel if _has_error(p)]
+        if len({float(p["length_A"]) for p in fitted}) < 2:
             continue
-        fit = inverse_length_fit([p["length_A"] for p in sel], [p["R_K_m2K_W"] for p in sel],
-                                 [record_standard_error(p) for p in sel])
+        fit = inverse_length_fit([p["length_A"] for p in fitted],
+                                 [p["R_K_m2K_W"] for p in fitted],
+                                 [record_standard_error(p) for p in fitted])
         params = {"slope_m2K_W_A": fit["slope_m2K_W_A"],
                   "slope_se_m2K_W_A": fit["slope_se_m2K_W_A"], "chi2_red": fit["chi2_red"],
                   "dof": fit["dof"], "n_lengths": fit["n_lengths"]}
-        for x in np.linspace(0.0, 1.0 / float(sel[0]["length_A"]), n_line):
+        for x in np.linspace(0.0, 1.0 / float(fitted[0]["length_A"]), n_line):
             rows.append({**common, "kind": "fit", "inverse_length_1_A": float(x),
                          "length_A": 1.0 / x if x > 0 else math.inf,
                          "R_K_m2K_W": fit["R_inf_m2K_W"] + fit["slope_m2K_W_A"] * float(x)})

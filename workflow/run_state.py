@@ -31,13 +31,13 @@ from workflow.atomic_io import write_json
 from workflow.lammps_runtime import new_lammps
 
 __all__ = ["RESTART_NAMES", "RunState", "driver_main", "prepare_run", "production_segments",
-           "read_time_file", "run_fingerprint"]
+           "read_time_file", "run_fingerprint", "stitched_rows"]
 
 RESTART_NAMES = ("restart.a", "restart.b")
 FINGERPRINT_FILE = "run_inputs.json"
 #: Files a run leaves in its folder (removed when the folder is reused for another run).
 STATE_PATTERNS = ("restart.*", "segment.*.json", "*.dat", "log.*.lammps", "geometry.json",
-                  "switch.json", "raw.npz", "run.json")
+                  "planes.json", "switch.json", "raw.npz", "run.json")
 
 
 @dataclass(frozen=True)
@@ -166,6 +166,30 @@ def read_time_file(path: Path) -> np.ndarray:
             break
     width = max((len(r) for r in rows), default=0)
     return np.array([r for r in rows if len(r) == width])
+
+
+def stitched_rows(outdir: Path, prefix: str, after_step: int, upto_step: int,
+                  every: int) -> np.ndarray:
+    """Rows of the per-segment ``fix ave/time`` files ``<prefix>.<segment>.dat`` with
+    ``after_step < step <= upto_step``, each from the segment that wrote it last.
+
+    A row a killed segment wrote past the next segment's start is dropped (that segment
+    re-computed it), as in :func:`production_segments`.  Raises ``RuntimeError`` unless the
+    steps are exactly ``after_step + every, ..., upto_step``.
+    """
+    rows = []
+    for seg, start, end in production_segments(outdir, after_step):
+        path = outdir / f"{prefix}.{seg}.dat"
+        table = read_time_file(path) if path.exists() else np.zeros((0, 0))
+        if table.size:
+            steps = table[:, 0]
+            rows.append(table[(steps > start) & (steps <= min(end, upto_step))])
+    table = np.concatenate(rows) if rows else np.zeros((0, 1))
+    expected = np.arange(after_step + every, upto_step + 1, every)
+    if not np.array_equal(table[:, 0].astype(int), expected):
+        raise RuntimeError(f"{prefix}.*.dat in {outdir}: samples of steps ({after_step}, "
+                           f"{upto_step}] are not contiguous ({len(table)} of {len(expected)})")
+    return table
 
 
 def driver_main(argv: list[str] | None, description: str, settings_class: type,
