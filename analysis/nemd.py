@@ -309,7 +309,10 @@ def analyse_replica(raw: Mapping, settings: Mapping | None = None) -> dict:
     dt = float(time_ps[1] - time_ps[0])
     n_samples = time_ps.size
 
-    signals = [series["delta_T"], series["side_diff"], series["flux"]]
+    signals = [series["delta_T"], series["side_diff"]]
+    flux_all = series["flux"]
+    if np.ptp(flux_all) > 1e-9 * abs(flux_all.mean()):  # an imposed (eHEX) flux is exact
+        signals.append(flux_all)
     steady = detect_steady_state(time_ps, signals, min_discard_ps=s["min_discard_ps"],
                                  safety_factor=s["discard_factor"], drift_alpha=s["drift_alpha"])
     atoms = _side_atoms(d, s["bath"])

@@ -134,9 +134,8 @@ def combine_replicas(replica_results: Sequence[Mapping]) -> dict:
             side, rho, (rho_se or 0.0) / MK_W_PER_RESISTIVITY, comb["dof"], converged)
     out |= _systematic(out, _mean_scan(reps), converged)
     first = reps[0]
-    if any(r["hot_side"] != first["hot_side"] or r["fit_windows_A"] != first["fit_windows_A"]
-           for r in reps):
-        notes.append("replicas differ in hot side or fit windows")
+    if any(r["hot_side"] != first["hot_side"] or _windows_differ(r, first) for r in reps):
+        notes.append("replicas differ in hot side or fit windows (by more than 1 Å)")
     if not converged:
         notes.append("not converged: at least one replica has no interval; the combined "
                      "value is a point estimate")
@@ -173,6 +172,14 @@ def _combine(reps: list, value_key: str, se_key: str, dof_key: str, converged: b
                 "high": None, "q_p_value": None, "disagree": False}
     return equal_weight_mean(values, [float(r[se_key]) for r in reps],
                              [float(r[dof_key]) for r in reps])
+
+
+def _windows_differ(a: Mapping, b: Mapping, tolerance_A: float = 1.0) -> bool:
+    """Fit windows that differ by more than ``tolerance_A`` (after the barostat stage each
+    replica's stack, and so its windows, differ by a fraction of an Å)."""
+    return any(abs(float(x) - float(y)) > tolerance_A
+               for side in ("A", "B")
+               for x, y in zip(a["fit_windows_A"][side], b["fit_windows_A"][side], strict=True))
 
 
 def _mean_scan(reps: list) -> list[dict]:
