@@ -48,7 +48,12 @@ from .flux import heat_flux, sample_powers
 from .io import to_jsonable
 from .jump import SIDES, fit_windows, hot_side, temperature_jump, window_mask
 from .linear_fit import linear_functionals
-from .slow_mode import integrated_time_samples, ou_batch_mean, slow_relaxation_time_ps
+from .slow_mode import (
+    integrated_time_samples,
+    ou_batch_mean,
+    slow_relaxation_time_ps,
+    transient_test,
+)
 from .steady_state import detect_steady_state
 from .units import conductance_MW_m2K, flux_W_m2, kappa_W_mK
 
@@ -72,8 +77,8 @@ DEFAULT_SETTINGS: dict = {
     "interface_exclusion_A": 5.0,  # and ends this far from the interface [Å]
     "fit_windows_A": None,  # explicit {"A": [lo, hi], "B": [lo, hi]} overrides both [Å]
     "min_discard_ps": 0.0,  # discard at least this much of the start [ps]
-    "discard_factor": 1.0,  # discard this × the MSER transient length [-]
-    "discard_taus": 1.0,  # and at least this many τ_slow [-]
+    "discard_factor": 1.5,  # discard this × the MSER-5 transient length [-]
+    "discard_taus": 2.0,  # and at least this many τ_slow [-]
     "window_taus": 5.0,  # converged: steady window ≥ this many τ_slow [-]
     "block_taus": 0.5,  # block length in τ_slow [-]
     "tau_upper_z": 1.0,  # τ_slow for the error taken at R_K + this × SE(R_K) [-]
@@ -263,6 +268,45 @@ def _side_atoms(d: dict, bath: str) -> dict[str, float]:
     return {"A": float(atoms[below & free].sum()), "B": float(atoms[~below & free].sum())}
 
 
+def _steady_window(series: dict, signals: dict, atoms: dict, area: float, dt: float,
+                   k0: int, s: dict) -> dict:
+    """Estimates over the window from sample ``k0`` and its transient test.
+
+    Blocks of ``block_taus`` τ_slow; R_K with its slow-mode-corrected error, τ_slow at
+    R_K + ``tau_upper_z`` SE (never below the data's own correlation time); then every
+    monitored signal is tested for a remaining transient
+    (:func:`analysis.slow_mode.transient_test`, Bonferroni level ``drift_alpha``/n).
+    """
+    n_samples = series["delta_T"].size
+    tau_data = integrated_time_samples(series["delta_T"][k0:])  # the data's own τ
+    r0 = float(series["delta_T"][k0:].mean() / series["flux"][k0:].mean())
+    tau0 = slow_relaxation_time_ps(atoms["A"], atoms["B"], r0, area)
+    block, first = _kept_range(n_samples, k0, math.ceil(
+        s["block_taus"] * _tau_samples(tau0, dt, tau_data)), s["min_blocks"])
+    kept = slice(first, None)
+    d_t, flux = series["delta_T"][kept], series["flux"][kept]
+    r, est = _ratio_estimate(d_t, flux, block, _tau_samples(tau0, dt, tau_data))
+    tau_ps = slow_relaxation_time_ps(atoms["A"], atoms["B"], r, area)
+    # τ at the upper end of the interval: a low R_K must not shrink its own error bar.
+    tau_hi = slow_relaxation_time_ps(atoms["A"], atoms["B"],
+                                     max(r, r + s["tau_upper_z"] * est.se), area)
+    tau_use = _tau_samples(tau_hi, dt, tau_data)
+    r, est = _ratio_estimate(d_t, flux, block, tau_use)
+    phi = math.exp(-1.0 / tau_use) if tau_use > 0 else 0.0
+    transient = []
+    for name, x in signals.items():
+        if (x[kept].size // block) < 2:
+            continue
+        ou = ou_batch_mean(x[kept], block, phi)
+        p_value = transient_test(x[kept], phi, ou.variance, ou.dof)
+        if p_value < s["drift_alpha"] / len(signals):
+            transient.append(f"{name}: the start of the steady window differs from its end "
+                             f"(transient or drift, p = {p_value:.2g})")
+    return {"first": first, "block": block, "kept": kept, "r": r, "est": est,
+            "tau_ps": tau_ps, "tau_hi": tau_hi, "tau_use": tau_use,
+            "tau_data_samples": tau_data, "transient": transient}
+
+
 def analyse_replica(raw: Mapping, settings: Mapping | None = None) -> dict:
     """Kapitza resistance, conductance and side conductivities of one NEMD replica.
 
@@ -309,52 +353,41 @@ def analyse_replica(raw: Mapping, settings: Mapping | None = None) -> dict:
     dt = float(time_ps[1] - time_ps[0])
     n_samples = time_ps.size
 
-    signals = [series["delta_T"], series["side_diff"]]
-    flux_all = series["flux"]
-    if np.ptp(flux_all) > 1e-9 * abs(flux_all.mean()):  # an imposed (eHEX) flux is exact
-        signals.append(flux_all)
-    steady = detect_steady_state(time_ps, signals, min_discard_ps=s["min_discard_ps"],
+    signals = {"ΔT": series["delta_T"], "side-mean difference": series["side_diff"]}
+    if np.ptp(series["flux"]) > 1e-9 * abs(series["flux"].mean()):  # eHEX: J is exact
+        signals["bath power"] = series["flux"]
+    # A first guess of the steady part (MSER-5) gives the preliminary R_K and τ_slow.
+    steady = detect_steady_state(time_ps, list(signals.values()),
+                                 min_discard_ps=s["min_discard_ps"],
                                  safety_factor=s["discard_factor"], drift_alpha=s["drift_alpha"])
     atoms = _side_atoms(d, s["bath"])
     area = d["area_A2"]
-    # Preliminary R_K and τ_slow from that steady part.  MSER on batches of 5 samples reads
-    # the slow mode's excursions as transients and discards far too much; so the transient
-    # is found again with batches of block_taus τ_slow, and at least discard_taus τ_slow
-    # (the transient's own relaxation time) is discarded.
-    k0 = steady["start_index"]
-    r0 = float(series["delta_T"][k0:].mean() / series["flux"][k0:].mean())
+    k_mser = steady["start_index"]
+    r0 = float(series["delta_T"][k_mser:].mean() / series["flux"][k_mser:].mean())
     tau0 = slow_relaxation_time_ps(atoms["A"], atoms["B"], r0, area)
     window_start = np.concatenate([[0.0], time_ps[:-1]])
-    batch = max(5, round(s["block_taus"] * tau0 / dt)) if math.isfinite(tau0) else 5
-    k_tau = (int(np.searchsorted(window_start, s["discard_taus"] * tau0 - 1e-9))
-             if math.isfinite(tau0) else k0)
-    try:
-        if batch > 5 and n_samples // batch >= 8:
-            steady = detect_steady_state(
-                time_ps, signals, min_discard_ps=max(s["min_discard_ps"],
-                                                     s["discard_taus"] * tau0),
-                safety_factor=s["discard_factor"], batch_size=batch,
-                drift_alpha=s["drift_alpha"])
-            k0 = steady["start_index"]
-    except ValueError:  # nothing left after discarding discard_taus τ_slow: not converged
-        pass
-    k0 = max(k0, k_tau)
-    k0 = min(k0, n_samples - s["min_blocks"])
-    reasons = list(steady["reasons"])
-    tau_fp_samples = integrated_time_samples(series["delta_T"][k0:])  # the data's own τ
-    block, first = _kept_range(n_samples, k0, math.ceil(
-        s["block_taus"] * _tau_samples(tau0, dt, tau_fp_samples)), s["min_blocks"])
+    # Discard the MSER-5 transient, at least discard_taus τ_slow (the jump relaxes on
+    # τ_slow) and min_discard_ps; then test the window for a remaining transient, and while
+    # it fails discard one τ_slow more, up to half the run (Heidelberger & Welch, Oper.
+    # Res. 31, 1109 (1983)).
+    start_ps = max(s["min_discard_ps"], window_start[k_mser],
+                   s["discard_taus"] * tau0 if math.isfinite(tau0) else 0.0)
+    step_ps = tau0 if math.isfinite(tau0) and tau0 > 0 else 0.1 * time_ps[-1]
+    while True:
+        k0 = min(int(np.searchsorted(window_start, start_ps - 1e-9)),
+                 n_samples - 2 * s["min_blocks"])
+        window = _steady_window(series, signals, atoms, area, dt, k0, s)
+        if not window["transient"] or start_ps + step_ps > 0.5 * time_ps[-1]:
+            break
+        start_ps += step_ps
+    first, block, kept = window["first"], window["block"], window["kept"]
     n_blocks = (n_samples - first) // block
-    kept = slice(first, None)
-    dT, flux = series["delta_T"][kept], series["flux"][kept]
-    r, est = _ratio_estimate(dT, flux, block, _tau_samples(tau0, dt, tau_fp_samples))
-    tau_ps = slow_relaxation_time_ps(atoms["A"], atoms["B"], r, area)
-    # τ at the upper end of the interval: a low R_K must not shrink its own error bar.
-    r_hi = r + s["tau_upper_z"] * est.se
-    tau_hi = slow_relaxation_time_ps(atoms["A"], atoms["B"], max(r, r_hi), area)
-    tau_use = _tau_samples(tau_hi, dt, tau_fp_samples)
-    r, est = _ratio_estimate(dT, flux, block, tau_use)
+    flux = series["flux"][kept]
+    r, est, tau_ps, tau_hi, tau_use = (window[k] for k in ("r", "est", "tau_ps", "tau_hi",
+                                                           "tau_use"))
+    tau_fp_samples = window["tau_data_samples"]
     r_se = est.se
+    reasons = list(window["transient"])
     window_ps = float(time_ps[-1] - window_start[first])
     required_ps = s["window_taus"] * tau_ps if math.isfinite(tau_ps) else float("inf")
     if not r > 0 or not math.isfinite(tau_ps):
@@ -362,11 +395,14 @@ def analyse_replica(raw: Mapping, settings: Mapping | None = None) -> dict:
     elif window_ps < required_ps:
         reasons.append(f"steady window {window_ps:.1f} ps is shorter than {s['window_taus']:g} "
                        f"× τ_slow = {required_ps:.1f} ps (τ_slow = C_eff R_K / A = "
-                       f"{tau_ps:.1f} ps): lengthen nemd.production_ps to at least "
+                       f"{tau_ps:.1f} ps, {tau_hi:.1f} ps at R_K + 1 SE): lengthen "
+                       "nemd.production_ps to at least "
                        f"{float(window_start[first]) + required_ps:.0f} ps")
     if n_blocks < s["min_blocks"]:
         reasons.append(f"only {n_blocks} blocks in the steady window (need {s['min_blocks']})")
     converged = not reasons
+    steady["stationary"] = not window["transient"]
+    steady["start_ps"] = float(window_start[first])
     notes += [f"not converged: {why}" for why in reasons]
 
     out = _estimates(r, r_se, est.dof, series, kept, block, tau_use, converged)

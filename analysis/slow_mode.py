@@ -36,7 +36,7 @@ from numpy.typing import ArrayLike
 from scipy import constants
 
 __all__ = ["OuMean", "integrated_time_samples", "ou_batch_mean", "ou_block_covariance",
-           "slow_relaxation_time_ps"]
+           "slow_relaxation_time_ps", "transient_test"]
 
 _KB_J_PER_K = constants.k  # [J/K]
 
@@ -110,13 +110,17 @@ class OuMean:
         se / naive batch-means SE (>= 1 when blocks are short against τ).
     block_means : numpy.ndarray, shape (n_blocks,)
         The block means.
+    variance : float
+        Estimated stationary variance σ² of the slow mode (units of the series squared).
     """
 
-    def __init__(self, mean, se, dof, n_blocks, block_samples, inflation, block_means):
+    def __init__(self, mean, se, dof, n_blocks, block_samples, inflation, block_means,
+                 variance=float("nan")):
         self.mean, self.se, self.dof = float(mean), float(se), float(dof)
         self.n_blocks, self.block_samples = int(n_blocks), int(block_samples)
         self.inflation = float(inflation)
         self.block_means = block_means
+        self.variance = float(variance)
 
 
 def ou_batch_mean(x: ArrayLike, block_samples: int, phi: float) -> OuMean:
@@ -149,7 +153,58 @@ def ou_batch_mean(x: ArrayLike, block_samples: int, phi: float) -> OuMean:
     naive = float(blocks.var(ddof=1)) / m
     dof = trace**2 / float(np.sum(q_sigma * q_sigma.T))
     inflation = np.sqrt(var_mean / naive) if naive > 0 else 1.0
-    return OuMean(blocks.mean(), np.sqrt(var_mean), dof, m, b, inflation, blocks)
+    variance = float(blocks.var(ddof=1)) * (m - 1) / trace
+    return OuMean(blocks.mean(), np.sqrt(var_mean), dof, m, b, inflation, blocks, variance)
+
+
+def _mean_variance(n: int, phi: float) -> float:
+    """Variance of the mean of n consecutive samples of a unit-variance AR(1)."""
+    return (n * (1.0 + phi) / (1.0 - phi) - 2.0 * phi * (1.0 - phi**n) / (1.0 - phi) ** 2) / n**2
+
+
+def transient_test(x: ArrayLike, phi: float, variance: float, dof: float, *,
+                   first: float = 0.25, last: float = 0.5) -> float:
+    """p-value of "the first part of the window has the mean of the last part".
+
+    Geweke's diagnostic (Geweke, in *Bayesian Statistics 4*, Oxford 1992, pp. 169–193):
+    z = (x̄_first − x̄_last)/sd, here with the sd of the difference exact for the slow mode
+    (AR(1) coefficient φ, variance σ² from :func:`ou_batch_mean`), including the
+    covariance of the two segment means, φ^(g+1) (1−φ^a)(1−φ^b)/((1−φ)² a b) for segments
+    of a and b samples g samples apart.  A remaining transient or a drift shows as a small
+    p-value; a stationary slow mode gives p-values uniform on [0, 1] (the drift test of
+    :mod:`analysis.steady_state`, on batches shorter than τ, does not: its false alarms
+    grow with τ).  Two-sided Student t with ``dof`` (the dof of σ²).
+
+    Parameters
+    ----------
+    x : array_like, shape (n_samples,)
+        The steady window.
+    phi, variance, dof : float
+        Slow-mode AR(1) coefficient per sample, its variance (units² of x) and the dof of
+        that variance.
+    first, last : float, optional
+        Fractions of the window compared (Geweke: 0.1 and 0.5; 0.25 gives more power
+        against a transient when the window holds only a few τ).
+
+    Returns
+    -------
+    float
+        Two-sided p-value (1.0 when the variance is zero and the means agree).
+    """
+    from scipy import stats
+
+    x = np.asarray(x, dtype=float)
+    n = x.size
+    a, b = max(1, int(first * n)), max(1, int(last * n))
+    if a + b > n:
+        raise ValueError("the compared parts overlap")
+    gap = n - a - b
+    cov = phi ** (gap + 1) * (1.0 - phi**a) * (1.0 - phi**b) / ((1.0 - phi) ** 2 * a * b)
+    var_diff = variance * (_mean_variance(a, phi) + _mean_variance(b, phi) - 2.0 * cov)
+    diff = float(x[:a].mean() - x[n - b:].mean())
+    if not var_diff > 0:
+        return 1.0 if diff == 0 else 0.0
+    return float(2.0 * stats.t.sf(abs(diff) / np.sqrt(var_diff), dof))
 
 
 def integrated_time_samples(x: ArrayLike, *, window_factor: float = 5.0) -> float:

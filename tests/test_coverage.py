@@ -21,7 +21,7 @@ from analysis.nemd import analyse_replica
 from analysis.replicas import combine_replicas
 from analysis.synthetic import synthetic_replica
 
-SETTINGS = {"bath_exclusion_A": 2.0, "interface_exclusion_A": 2.0}
+SETTINGS = {"bath_exclusion_A": 5.0, "interface_exclusion_A": 2.0}
 TAU_PS = 25.3  # C_eff R_K / A of the cell below
 
 
