@@ -183,8 +183,8 @@ def test_target_status_reaches_the_summary(tmp_path):
 # --- configuration ------------------------------------------------------------------
 
 def _raw(**target) -> dict:
-    raw = yaml.safe_load(DEFAULT.read_text())  # production_ps 35, restart_every_ps 10
-    raw["nemd"]["target"] = target
+    raw = yaml.safe_load(DEFAULT.read_text())
+    raw["nemd"].update(production_ps=35.0, restart_every_ps=10.0, target=target)
     return raw
 
 
@@ -227,7 +227,11 @@ def test_a_system_target_is_named_as_such(tmp_path):
 
 
 def test_target_defaults_and_the_runs_settings_do_not_change(tmp_path):
-    plain = load_config(DEFAULT)
+    plain_path = tmp_path / "plain.yaml"
+    plain_raw = _raw()
+    del plain_raw["nemd"]["target"]
+    plain_path.write_text(yaml.safe_dump(plain_raw))
+    plain = load_config(plain_path)
     assert nemd_target(plain, "SiCu") is None
     path = tmp_path / "target.yaml"
     path.write_text(yaml.safe_dump(_raw(max_production_ps=100.0)))

@@ -134,9 +134,12 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         low, high = (_finite(row[k], math.inf) for k in ("R_K_ci95_low_m2K_W",
                                                          "R_K_ci95_high_m2K_W"))
+        interval = (f"[{low:.3e}, {high:.3e}] (95% CI, inf = unbounded)"
+                    if row.get("R_K_ci95_low_m2K_W") is not None
+                    else "no interval: not converged")
         print(f"{row['system']:>12} {row['temperature_K']:>7} K {row['method']:>10}: "
-              f"R_K = {row['R_K_m2K_W']:.3e} m2K/W [{low:.3e}, {high:.3e}] (inf = unbounded), "
-              f"G = {row['G_MW_m2K']:.1f} MW/m2K")
+              f"R_K = {row['R_K_m2K_W']:.3e} m2K/W {interval}, "
+              f"G = {row['G_MW_m2K']:.1f} MW/m2K" + (f"  [{row['flags']}]" if row['flags'] else ""))
     return 0
 
 
