@@ -389,9 +389,13 @@ def analyse_replica(raw: Mapping, settings: Mapping | None = None) -> dict:
     r_se = est.se
     reasons = list(window["transient"])
     window_ps = float(time_ps[-1] - window_start[first])
-    required_ps = s["window_taus"] * tau_ps if math.isfinite(tau_ps) else float("inf")
-    if not r > 0 or not math.isfinite(tau_ps):
-        reasons.append("no positive temperature jump: τ_slow = C_eff R_K / A is undefined")
+    # A null interface (R_K ≈ 0, e.g. a Σ1 grain-boundary control) has no τ_slow of its own:
+    # the window is then measured against τ_slow at R_K + 1 SE.
+    tau_req = tau_ps if r > 0 and math.isfinite(tau_ps) else tau_hi
+    required_ps = s["window_taus"] * tau_req if math.isfinite(tau_req) else float("inf")
+    if not math.isfinite(tau_req):
+        reasons.append("no positive temperature jump even at R_K + 1 SE: τ_slow = C_eff R_K "
+                       "/ A is undefined (heat does not flow from hot to cold?)")
     elif window_ps < required_ps:
         reasons.append(f"steady window {window_ps:.1f} ps is shorter than {s['window_taus']:g} "
                        f"× τ_slow = {required_ps:.1f} ps (τ_slow = C_eff R_K / A = "
