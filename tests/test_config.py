@@ -86,6 +86,8 @@ BAD_FIELDS = {
     "emd_blocks_too_short": ("emd", {"production_ps": 100.0, "n_blocks": 10}, "emd.n_blocks"),
     "emd_sampling_below_timestep": ("emd", {"sample_every_fs": 0.5}, "emd.sample_every_fs"),
     "emd_bad_estimator": ("emd", {"estimator": "plateau"}, "plateau"),
+    "emd_too_few_likelihood_bins": ("emd", {"bin_ps": 70.0}, "emd.bin_ps"),
+    "emd_negative_gap": ("emd", {"gap_ps": -1.0}, "gap_ps"),
 }
 
 

@@ -205,7 +205,8 @@ def test_green_kubo_outputs_sit_beside_the_nemd_ones(study):
         record = read_json(folder / "emd.json")
         assert record["method"] == "green-kubo" and record["estimator"] == "delta_T"
         assert record["area_total_A2"] == pytest.approx(2 * record["area_A2"])
-        assert set(record["estimators"]) == {"delta_T", "flux"}
+        assert set(record["estimators"]) == {"delta_T", "flux", "delta_T_acf"}
+        assert isinstance(record["converged"], bool)
         assert record["provenance"]["nve_switch"]["step"] == record["provenance"]["steps"][
             "equilibration"]
         # NVE started at the canonical mean energy: the run's mean T is close to the target
@@ -220,7 +221,11 @@ def test_green_kubo_outputs_sit_beside_the_nemd_ones(study):
         assert float(table[0]["acf_dT_K2"]) > 0
     combined = read_json(emd / "combined.json")
     assert combined["method"] == "green-kubo" and combined["n_replicas"] == n_replicas
-    assert combined["G_ci95_low_MW_m2K"] < combined["G_MW_m2K"] < combined["G_ci95_high_MW_m2K"]
+    if combined["converged"]:
+        assert (combined["G_ci95_low_MW_m2K"] < combined["G_MW_m2K"]
+                < combined["G_ci95_high_MW_m2K"])
+    else:  # runs of a few τ (a smoke test): a point estimate without an interval
+        assert combined["G_MW_m2K"] > 0 and combined["G_ci95_low_MW_m2K"] is None
     figures = study["results"] / "figures"
     assert (figures / f"{study['system']}_nemd_vs_emd.png").stat().st_size > 10_000
     with open(figures / f"{study['system']}_nemd_vs_emd.csv", newline="") as handle:

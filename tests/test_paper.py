@@ -376,6 +376,12 @@ def test_size_series_figure_extrapolates_the_three_lengths(paper_study):
     for method in ("nemd", "green-kubo"):
         points = [r for r in rows if r["kind"] == "point" and r["method"] == method]
         assert [r["system"] for r in points] == ["LJ-AB-L32", "LJ-AB-L37", "LJ-AB"]
+        folder = "nemd" if method == "nemd" else "emd"
+        if not all(json.loads((paper_study["results"] / r["system"] / "T40K" / folder /
+                               "combined.json").read_text())["converged"] for r in points):
+            # the EMD runs hold a few τ: members without an interval are drawn, not fitted
+            assert method == "green-kubo"
+            continue
         lengths = [float(r["length_A"]) for r in points]
         assert lengths == sorted(lengths) and 30 < lengths[0] < lengths[-1] < 45
         (ext,) = [r for r in rows if r["kind"] == "extrapolation" and r["method"] == method]
@@ -399,7 +405,13 @@ def test_summary_table_lists_every_result_and_the_extrapolation(paper_study):
     measured = [r for r in rows if r["estimate"] == "measured"]
     assert len(measured) == 6  # 3 lengths x 2 methods at 40 K
     assert {r["series"] for r in rows} == {"LJ-AB"}
-    assert len([r for r in rows if r["estimate"].startswith("1/L")]) == 2
+    # one 1/L extrapolation per method whose members all have an interval (the 80 ps EMD
+    # runs here are usually too short for the Green-Kubo likelihood: no interval, no fit)
+    extrapolated = {r["method"] for r in rows if r["estimate"].startswith("1/L")}
+    with_interval = {m for m in ("nemd", "green-kubo")
+                     if all(r["R_K_ci95_low_m2K_W"] not in ("", None)
+                            for r in measured if r["method"] == m)}
+    assert "nemd" in extrapolated and extrapolated == with_interval
     summary = {(r["system"], r["method"]): r for r in read_csv(paper_study["results"] /
                                                                  "summary.csv")}
     for r in measured:

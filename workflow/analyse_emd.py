@@ -1,19 +1,29 @@
 """Entry point: Green-Kubo analysis of one EMD replica (raw.npz -> emd.json, acf.csv, figure).
 
-Both finite-size-aware estimators of :mod:`analysis.green_kubo` are run; the one named by
-``estimator`` gives the record's G/R_K keys, the other is stored beside it as a
-cross-check.  The default, ``delta_T`` (Rajabpour & Volz 2010), uses the classical
-capacity 3 N k_B per side and has the narrower interval; ``flux`` (the twice-integrated
-flux ACF, i.e. the side-energy ACF) measures the capacity it needs.  The area is the
-total area of the two interfaces of the periodic cell, 2 × ``area_A2``.
+The estimators of :mod:`analysis.green_kubo`, all on the same run:
 
-Consistency checks written into the record's ``warnings``:
+* ``delta_T`` (reported by default): the restricted likelihood of ΔT = T_A − T_B as an
+  Ornstein-Uhlenbeck process plus fast noise (:mod:`analysis.ou_likelihood`), τ
+  median-unbiased by a parametric bootstrap, G = C_eff/(A τ) with the classical
+  C = 3 N k_B and the image of τ's profile-likelihood interval;
+* ``flux``: the same likelihood of the side energy ε = (E_A − E_B)/2 = −∫q dt, which
+  measures the capacity: G = a/(A k_B T² τ);
+* ``delta_T_acf``: the block-jackknife exponential fit of the ΔT autocorrelation that the
+  workflow used before (Rajabpour & Volz 2010), kept as a cross-check; it is biased high
+  (tens of %) and its interval too narrow below ~100 τ.
 
-* the measured C_eff = a/(k_B T²) against the classical C_A C_B/(C_A + C_B): the
-  two-reservoir (lumped) model behind both estimators is only self-consistent when they
-  agree (``capacity_ratio`` within ``CAPACITY_TOLERANCE``);
-* the two estimators' 95 % intervals overlap;
-* the estimate of the first half of the run lies within the full run's interval.
+The estimator named by ``estimator`` gives the record's G/R_K keys.  A run shorter than
+``min_length_taus`` relaxation times is not converged: the record keeps the point
+estimate, every interval is None, ``converged`` is false and ``convergence`` says why and
+how long the run should be.  The area is the total area of the two interfaces of the
+periodic cell, 2 × ``area_A2``.
+
+Consistency checks written into the record's ``checks`` and ``warnings``:
+
+* the measured C_eff against the classical C_A C_B/(C_A + C_B): the two-reservoir (lumped)
+  model behind the estimators is only self-consistent when the classical value lies in
+  the measured interval;
+* the ``delta_T`` and ``flux`` intervals overlap.
 """
 
 from __future__ import annotations
@@ -24,171 +34,217 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 from analysis import green_kubo as gk
 from analysis.io import load_replica, to_jsonable
 from workflow.analysis_outputs import analysis_arguments, write_analysis_outputs
 
-#: Analysis defaults (the config's ``emd`` block may override them).
-DEFAULTS = {"estimator": "delta_T", "fit_start_ps": 2.0, "n_blocks": 8, "window_taus": 1.5}
-#: Accepted relative deviation of the measured C_eff from the classical one.
-CAPACITY_TOLERANCE = 0.3
+#: Options of this analysis (keys of the config's ``emd`` block).
+OPTION_KEYS = ("estimator", "bin_ps", "gap_ps", "min_length_taus", "n_bootstrap",
+               "fit_start_ps", "n_blocks", "window_taus")
 
 
-def _estimators(raw: dict, options: dict) -> tuple[dict, dict]:
-    """Partial estimators of ΔT and q and their input series."""
+def _schema_defaults() -> dict:
+    """Defaults of :data:`OPTION_KEYS` from the config schema (the one place they live)."""
+    path = Path(__file__).resolve().parent / "schemas" / "config.schema.yaml"
+    emd = yaml.safe_load(path.read_text())["$defs"]["emd"]["properties"]
+    return {k: emd[k]["default"] for k in OPTION_KEYS}
+
+
+DEFAULTS = _schema_defaults()
+#: Longest lag of the ACF table, in relaxation times of the reported estimator.
+TABLE_TAUS = 8.0
+
+
+def _series(raw: dict) -> dict:
+    """ΔT (K), the side energy ε = (E_A − E_B)/2 (eV) and the power q = −dε/dt (eV/ps)."""
     dt = float(raw["sample_every_ps"])
-    area_total = float(raw["area_total_A2"])
-    temperature = float(np.mean(0.5 * (raw["temperature_a_K"] + raw["temperature_b_K"])))
-    series = {
+    return {
         "delta_T": raw["temperature_a_K"] - raw["temperature_b_K"],
-        "flux": gk.power_from_side_energies(raw["energy_a_eV"], raw["energy_b_eV"], dt),
+        "flux": 0.5 * (raw["energy_a_eV"] - raw["energy_b_eV"]),
+        "power": gk.power_from_side_energies(raw["energy_a_eV"], raw["energy_b_eV"], dt),
     }
-    common = {"dt_ps": dt, "area_total_A2": area_total, "fit_start_ps": options["fit_start_ps"],
-              "n_blocks": options["n_blocks"], "window_taus": options["window_taus"]}
-    funcs = {
-        "delta_T": functools.partial(gk.delta_T_relaxation, n_atoms_a=int(raw["n_atoms_a"]),
-                                     n_atoms_b=int(raw["n_atoms_b"]), **common),
-        "flux": functools.partial(gk.flux_model_fit, temperature_K=temperature, **common),
-    }
-    return series, funcs
 
 
-def _consistency(results: dict, c_eff_classical: float) -> tuple[dict, list[str]]:
-    """Capacity ratio and estimator agreement, with the warnings they call for."""
-    notes, checks = [], {"capacity_ratio": None, "estimators_agree": None}
-    flux, delta = results["flux"], results["delta_T"]
-    if flux:
-        ratio = flux["capacity_eV_K"] / c_eff_classical
-        checks["capacity_ratio"] = ratio
-        if abs(ratio - 1.0) > CAPACITY_TOLERANCE:
-            notes.append(
-                f"the slow side-energy fluctuation gives C_eff = {ratio:.2f} × the classical "
-                "3 N k_B value: either the run is too short to measure the slow fluctuation "
-                "(see the block-length warning) or the two-reservoir (lumped) model does not "
-                "describe this cell (sides not internally equilibrated on the exchange time); "
-                "treat the EMD value as indicative")
-    if flux and delta:
+def _estimators(raw: dict, options: dict, temperature_K: float) -> dict:
+    """Partial estimators keyed like the record's ``estimators``."""
+    cell = {"n_atoms_a": int(raw["n_atoms_a"]), "n_atoms_b": int(raw["n_atoms_b"]),
+            "area_total_A2": float(raw["area_total_A2"])}
+    likelihood = {**cell, "temperature_K": temperature_K, "bin_ps": options["bin_ps"],
+                  "gap_ps": options["gap_ps"], "min_length_taus": options["min_length_taus"],
+                  "n_bootstrap": int(options["n_bootstrap"])}
+    return {
+        "delta_T": functools.partial(gk.delta_T_likelihood, **likelihood),
+        "flux": functools.partial(gk.side_energy_likelihood, **likelihood),
+        "delta_T_acf": functools.partial(
+            gk.delta_T_relaxation, **cell, fit_start_ps=options["fit_start_ps"],
+            n_blocks=options["n_blocks"], window_taus=options["window_taus"]),
+    }
+
+
+def _checks(results: dict, primary: str) -> tuple[dict, list[str]]:
+    """Capacity ratio of the reported estimator and the likelihood estimators' agreement."""
+    notes, checks = [], {"capacity_ratio": None, "capacity_ratio_ci95": None,
+                         "estimators_agree": None}
+    main = results.get(primary) or {}
+    if "capacity_ratio" in main:
+        checks["capacity_ratio"] = main["capacity_ratio"]
+        checks["capacity_ratio_ci95"] = [main["capacity_ratio_ci95_low"],
+                                         main["capacity_ratio_ci95_high"]]
+    flux, delta = results.get("flux"), results.get("delta_T")
+    if flux and delta and flux["converged"] and delta["converged"]:
         agree = (flux["G_ci95_low_MW_m2K"] <= delta["G_ci95_high_MW_m2K"]
                  and delta["G_ci95_low_MW_m2K"] <= flux["G_ci95_high_MW_m2K"])
         checks["estimators_agree"] = bool(agree)
         if not agree:
-            notes.append("the ΔT-relaxation and flux estimators disagree beyond their 95 % CIs")
+            notes.append("the ΔT and side-energy estimators disagree beyond their 95 % CIs")
     return checks, notes
+
+
+def _scalars(result: dict) -> dict:
+    """The per-estimator summary kept in the record (no arrays, no profile)."""
+    return {k: v for k, v in result.items()
+            if k not in ("profile", "acf_K2") and (np.ndim(v) == 0 or k in (
+                "fit_window_ps", "convergence"))}
 
 
 def analyse(raw: dict, run: dict, options: dict) -> tuple[dict, dict, dict]:
     """Record (JSON), ACF table (CSV columns) and the full estimator outputs (for the figure)."""
     options = {**DEFAULTS, **options}
-    series, funcs = _estimators(raw, options)
+    if options["estimator"] not in ("delta_T", "flux"):
+        raise ValueError(f"unknown estimator {options['estimator']!r}")
+    dt = float(raw["sample_every_ps"])
+    temperature = float(np.mean(0.5 * (raw["temperature_a_K"] + raw["temperature_b_K"])))
+    series = _series(raw)
     results, notes = {}, []
-    for name, func in funcs.items():
+    for name, func in _estimators(raw, options, temperature).items():
         try:
-            results[name] = func(series[name])
+            results[name] = func(series["delta_T" if name == "delta_T_acf" else name], dt)
         except (ValueError, RuntimeError) as error:
             results[name] = None
             notes.append(f"{name} estimator failed: {error}")
-    primary = results[options["estimator"]]
+    name = options["estimator"]
+    primary = results[name]
     if primary is None:
-        raise RuntimeError(f"the primary estimator '{options['estimator']}' failed: {notes}")
-    conv = gk.convergence(series[options["estimator"]], funcs[options["estimator"]],
-                          dt_ps=float(raw["sample_every_ps"]))
-    if not conv["converged"]:
-        notes.append("estimate not converged: half and full trajectory disagree beyond their CIs")
-    scalar = {name: {k: v for k, v in r.items() if np.ndim(v) == 0 or k == "fit_window_ps"}
-              for name, r in results.items() if r is not None}
+        raise RuntimeError(f"the reported estimator '{name}' failed: {notes}")
+    checks, check_notes = _checks(results, name)
     settings = run.get("settings", {})
-    c_a = gk.classical_heat_capacity_eV_K(int(raw["n_atoms_a"]))
-    c_b = gk.classical_heat_capacity_eV_K(int(raw["n_atoms_b"]))
-    checks, check_notes = _consistency(results, c_a * c_b / (c_a + c_b))
-    notes += check_notes
-    temperature = float(np.mean(0.5 * (raw["temperature_a_K"] + raw["temperature_b_K"])))
+    display = display_curves(series, results, dt, temperature, float(raw["area_total_A2"]))
     record = {
         "method": "green-kubo",
-        "estimator": options["estimator"],
+        "estimator": name,
         "temperature_K": float(raw["temperature_target_K"]),
         "temperature_measured_K": temperature,
         "potential": settings.get("potential"),
         "specorder": settings.get("specorder"),
-        **gk.gk_keys(primary["G_MW_m2K"], primary["G_se_MW_m2K"], primary["G_ci95_low_MW_m2K"],
-                     primary["G_ci95_high_MW_m2K"]),
+        **gk.gk_keys(primary["G_MW_m2K"], primary["G_se_MW_m2K"],
+                     primary["G_ci95_low_MW_m2K"], primary["G_ci95_high_MW_m2K"]),
         "ci_dof": primary["ci_dof"],
-        "tau_ps": primary["tau_ps"],
-        "estimators": scalar,
+        **{k: primary[k] for k in ("tau_ps", "tau_ci95_low_ps", "tau_ci95_high_ps",
+                                   "G_tau_factor_MW_m2K_ps", "profile", "capacity_eV_K",
+                                   "capacity_ci95_low_eV_K", "capacity_ci95_high_eV_K",
+                                   "capacity_classical_eV_K")},
+        "converged": primary["converged"],
+        "convergence": primary["convergence"],
+        "estimators": {k: _scalars(r) for k, r in results.items() if r is not None},
         "checks": checks,
-        "capacity_classical_eV_K": c_a * c_b / (c_a + c_b),
-        "G_naive_max_MW_m2K": (float(np.max(results["flux"]["G_running_MW_m2K"]))
-                               if results["flux"] else None),
-        "convergence": conv,
+        "G_naive_max_MW_m2K": float(np.max(display["G_running_MW_m2K"])),
         "area_A2": float(raw["area_A2"]),
         "area_total_A2": float(raw["area_total_A2"]),
         "n_interfaces": 2,
         "n_atoms_a": int(raw["n_atoms_a"]), "n_atoms_b": int(raw["n_atoms_b"]),
         "production_ps": float(raw["time_ps"][-1]),
-        "sample_every_ps": float(raw["sample_every_ps"]),
+        "sample_every_ps": dt,
         "analysis": options,
-        "warnings": notes + [f"{n}: {w}" for n, r in results.items() if r for w in r["warnings"]],
+        "warnings": notes + check_notes + [f"{n}: {w}" for n, r in results.items()
+                                           if r and n != "delta_T_acf" for w in r["warnings"]]
+        + [f"not converged: {why}" for why in primary["convergence"]["reasons"]],
         "note": "classical MD: no electron-phonon channel; G per interface, area 2A used",
         "replica": settings.get("replica"),
         "provenance": run,
     }
-    return to_jsonable(record), acf_table(results, float(raw["sample_every_ps"])), results
+    return to_jsonable(record), acf_table(display), {**results, "display": display}
 
 
-def acf_table(results: dict, dt_ps: float) -> dict:
-    """ACF/running-integral columns on common lags (CSV)."""
-    cols = {}
-    if results["delta_T"]:
-        cols["acf_dT_K2"] = results["delta_T"]["acf_K2"]
-    if results["flux"]:
+def display_curves(series: dict, results: dict, dt_ps: float, temperature_K: float,
+                   area_total_A2: float) -> dict:
+    """ACFs of ΔT, ε and q, the running Green-Kubo integral and the fitted models.
+
+    The lags run to :data:`TABLE_TAUS` relaxation times (at most half the run).  The
+    models are the fitted OU parts, σ² e^{−t/τ} (the ACF at lag 0 also holds the fast
+    noise) and, for the running integral, (a/τ) e^{−t/τ} of the side energy.
+    """
+    taus = [r["tau_ps"] for r in (results.get("delta_T"), results.get("flux")) if r]
+    n = series["power"].size
+    max_lag = int(min(n // 2, round(TABLE_TAUS * max(taus or [n * dt_ps]) / dt_ps)))
+    lag = np.arange(max_lag + 1) * dt_ps
+    acf_q = gk.autocorrelation(series["power"], max_lag=max_lag)
+    out = {
+        "lag_ps": lag,
+        "acf_dT_K2": gk.autocorrelation(series["delta_T"], max_lag=max_lag),
+        "acf_q_eV2_ps2": acf_q,
+        "running_integral_eV2_ps": gk.running_integral(acf_q, dt_ps),
+        "G_running_MW_m2K": gk.naive_conductance(acf_q, dt_ps, temperature_K=temperature_K,
+                                                 area_total_A2=area_total_A2),
+        "acf_energy_eV2": gk.autocorrelation(series["flux"], max_lag=max_lag),
+        "dt_ps": dt_ps,
+    }
+    if results.get("delta_T"):
+        r = results["delta_T"]
+        out["model_acf_dT_K2"] = r["amplitude_K2"] * np.exp(-lag / r["tau_ps"])
+    if results.get("flux"):
         r = results["flux"]
-        cols |= {"acf_q_eV2_ps2": r["acf_eV2_ps2"],
-                 "running_integral_eV2_ps": r["running_integral_eV2_ps"],
-                 "G_running_MW_m2K": r["G_running_MW_m2K"],
-                 "acf_energy_eV2": r["energy_acf_eV2"], "model_acf_energy_eV2": r["model_eV2"],
-                 "model_running_integral_eV2_ps": r["model_running_eV2_ps"]}
-    n = min(len(c) for c in cols.values())
-    return {"lag_ps": (np.arange(n) * dt_ps).tolist(), **{k: list(v[:n]) for k, v in cols.items()}}
+        out["model_acf_energy_eV2"] = r["amplitude_eV2"] * np.exp(-lag / r["tau_ps"])
+        out["model_running_integral_eV2_ps"] = (r["amplitude_eV2"] / r["tau_ps"]
+                                                * np.exp(-lag / r["tau_ps"]))
+        out["model_G_running_MW_m2K"] = r["G_MW_m2K"] * np.exp(-lag / r["tau_ps"])
+    return out
+
+
+def acf_table(display: dict) -> dict:
+    """ACF/running-integral columns on common lags (CSV)."""
+    return {k: np.asarray(v).tolist() for k, v in display.items() if k != "dt_ps"}
 
 
 def plot(record: dict, results: dict, path: Path) -> None:
-    """ΔT ACF and side-energy ACF with their fits; running G(t), the model and the band."""
+    """ΔT and side-energy ACFs with the fitted OU parts; running G(t), the model and G."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    d = results["display"]
     fig = Figure(figsize=(13, 4), layout="constrained")
     FigureCanvasAgg(fig)
     ax1, ax2, ax3 = fig.subplots(1, 3)
-    for ax, r, key, unit, title in (
-            (ax1, results["delta_T"], "acf_K2", "K²", "ΔT = T_A − T_B"),
-            (ax2, results["flux"], "energy_acf_eV2", "eV²", "side energy E_A = −∫q dt")):
-        if r:
-            acf = r[key]
-            t = np.arange(acf.size) * r["dt_ps"]
-            model = r.get("amplitude_K2", r.get("amplitude_eV2")) * np.exp(-t / r["tau_ps"])
-            ax.plot(t, acf, lw=0.8, label="ACF (block mean)")
-            ax.plot(t, model, "k--", label=f"a e^(−t/τ), τ = {r['tau_ps']:.3g} ps")
-            ax.axvspan(*r["fit_window_ps"], color="0.9", label="fit window")
-            ax.set_xlim(0, min(t[-1], 6 * r["tau_ps"]))
-            ax.legend(fontsize="small")
+    t = d["lag_ps"]
+    for ax, key, model, name, unit, title in (
+            (ax1, "acf_dT_K2", "model_acf_dT_K2", "delta_T", "K²", "ΔT = T_A − T_B"),
+            (ax2, "acf_energy_eV2", "model_acf_energy_eV2", "flux", "eV²",
+             "side energy ε = (E_A − E_B)/2")):
+        ax.plot(t, d[key], lw=0.8, label="ACF (whole run)")
+        if model in d:
+            tau = results[name]["tau_ps"]
+            ax.plot(t, d[model], "k--", label=f"OU part σ² e^(−t/τ), τ = {tau:.3g} ps")
+        ax.axhline(0, color="0.6", lw=0.5)
         ax.set(xlabel="lag t (ps)", ylabel=f"autocorrelation ({unit})", title=title)
-    f = results["flux"]
-    if f:
-        t = np.arange(f["G_running_MW_m2K"].size) * f["dt_ps"]
-        to_g = record["G_MW_m2K"] * f["tau_ps"] / f["amplitude_eV2"]  # eV²/ps -> MW/m²K
-        ax3.plot(t, f["G_running_MW_m2K"], lw=0.8, label="running GK integral")
-        if record["estimator"] != "flux":
-            to_g = f["G_MW_m2K"] * f["tau_ps"] / f["amplitude_eV2"]
-        ax3.plot(t, f["model_running_eV2_ps"] * to_g, "k--", label="(a/τ) e^(−t/τ)")
-        ax3.set_xlim(0, min(t[-1], 6 * f["tau_ps"]))
-    ax3.axhline(record["G_MW_m2K"], color="C3", label=f"G ({record['estimator']}) = "
-                f"{record['G_MW_m2K']:.3g} MW/m²K")
-    ax3.axhspan(record["G_ci95_low_MW_m2K"], record["G_ci95_high_MW_m2K"], color="C3",
-                alpha=0.2, label="95 % CI")
+        ax.legend(fontsize="small")
+    ax3.plot(t, d["G_running_MW_m2K"], lw=0.8, label="running GK integral")
+    if "model_G_running_MW_m2K" in d:
+        ax3.plot(t, d["model_G_running_MW_m2K"], "k--", label="(a/τ) e^(−t/τ) / (A k_B T²)")
+    label = f"G ({record['estimator']}) = {record['G_MW_m2K']:.3g} MW/m²K"
+    ax3.axhline(record["G_MW_m2K"], color="C3", label=label)
+    if record["converged"]:
+        ax3.axhspan(record["G_ci95_low_MW_m2K"], min(record["G_ci95_high_MW_m2K"] or np.inf,
+                                                    3 * record["G_MW_m2K"]),
+                    color="C3", alpha=0.2, label="95 % CI")
+    else:
+        ax3.text(0.5, 0.5, "NOT CONVERGED", transform=ax3.transAxes, ha="center",
+                 va="center", fontsize=16, color="C3", alpha=0.6)
     ax3.set(xlabel="t (ps)", ylabel="G (MW m⁻² K⁻¹)", title="Green-Kubo running integral")
     ax3.legend(fontsize="small")
+    length = record["convergence"]["length_taus"]
     fig.suptitle(f"EMD {record['temperature_K']:g} K, replica {record.get('replica')}: "
-                 f"R_K = {record['R_K_m2K_W']:.3g} m²K/W")
+                 f"R_K = {record['R_K_m2K_W']:.3g} m²K/W, run = {length:.3g} τ")
     fig.savefig(path, dpi=120, format=path.suffix.lstrip(".") or "png")
 
 

@@ -418,6 +418,8 @@ def check_config(config: dict) -> None:
 
 #: Fewest relaxation-time-sized fit lags per block: blocks shorter than this hold no decay.
 _EMD_MIN_BLOCK_PS = 20.0
+#: Fewest bins of the Green-Kubo likelihood (analysis.ou_likelihood.MIN_BINS).
+MIN_EMD_BINS = 16
 
 
 def _check_emd(config: dict) -> list[str]:
@@ -427,6 +429,12 @@ def _check_emd(config: dict) -> list[str]:
         problems.append(f"emd.production_ps: {emd['production_ps']} ps holds {samples:.0f} samples "
                         f"of {emd['sample_every_fs']} fs, fewer than {MIN_PRODUCTION_SAMPLES}: "
                         "lengthen the run or sample more often")
+    spacing_ps = emd["bin_ps"] + emd["gap_ps"]
+    if emd["production_ps"] < MIN_EMD_BINS * spacing_ps:
+        problems.append(f"emd.bin_ps: {emd['production_ps']} ps hold fewer than {MIN_EMD_BINS} "
+                        f"bins every bin_ps + gap_ps = {spacing_ps:g} ps; lengthen the run")
+    if emd["bin_ps"] * 1000 < emd["sample_every_fs"]:
+        problems.append(f"emd.bin_ps: {emd['bin_ps']} ps is shorter than sample_every_fs")
     block_ps = emd["production_ps"] / emd["n_blocks"]
     if block_ps < max(_EMD_MIN_BLOCK_PS, 4 * emd["fit_start_ps"]):
         problems.append(f"emd.n_blocks: {emd['n_blocks']} blocks of {block_ps:.3g} ps are too short "
@@ -515,4 +523,6 @@ def emd_settings(config: dict, system: str, temperature_K: float, replica: int) 
 
 def emd_analysis_settings(config: dict) -> dict:
     """Options of the Green-Kubo analysis (workflow.analyse_emd)."""
-    return {k: config["emd"][k] for k in ("estimator", "fit_start_ps", "n_blocks", "window_taus")}
+    return {k: config["emd"][k] for k in ("estimator", "bin_ps", "gap_ps", "min_length_taus",
+                                          "n_bootstrap", "fit_start_ps", "n_blocks",
+                                          "window_taus")}
