@@ -164,11 +164,16 @@ def profile_figure(replicas: Sequence[Mapping], combined: Mapping | None,
         ax.annotate("", xy=(z_i, first["T_interface_B_K"]), xytext=(z_i, first["T_interface_A_K"]),
                     arrowprops={"arrowstyle": "<->", "lw": 0.9, "shrinkA": 0, "shrinkB": 0})
         source = combined or first
-        ax.text(0.98, 0.97, "$R_K$ = " + _interval_text(
-                    number(source["R_K_m2K_W"]), number(source.get("R_K_ci95_low_m2K_W")),
-                    number(source.get("R_K_ci95_high_m2K_W")), r"$\times 10^{-9}$ m$^2$K/W",
-                    NANO) + "\n" + ("replicas combined, 95 % CI" if combined else "95 % CI"),
-                transform=ax.transAxes, ha="right", va="top", fontsize=ps.FONT_SIZE_PT - 1.5)
+        if source.get("R_K_ci95_low_m2K_W") is None:  # not converged: no interval to show
+            label = (f"$R_K$ = {number(source['R_K_m2K_W']) * NANO:.3g}"
+                     r" $\times 10^{-9}$ m$^2$K/W, no interval: not converged")
+        else:
+            label = "$R_K$ = " + _interval_text(
+                number(source["R_K_m2K_W"]), number(source.get("R_K_ci95_low_m2K_W")),
+                number(source.get("R_K_ci95_high_m2K_W")), r"$\times 10^{-9}$ m$^2$K/W",
+                NANO) + (", replicas combined, 95 % CI" if combined else ", 95 % CI")
+        # above the axes, where it cannot cover the legend or the data
+        ax.set_title(label, fontsize=ps.FONT_SIZE_PT - 1.5)
         ax.set_xlabel(r"Position $z$ (Å)")
         ax.set_ylabel(r"Temperature $T$ (K)")
         ax.legend(loc="best", ncols=2)
