@@ -198,12 +198,20 @@ def run_entry_point(main, argv=None) -> int:
     """
     try:
         return main(argv)
-    except BaseException:
+    except BaseException as error:
         comm = mpi_world()
         if comm is not None and comm.Get_size() > 1:
+            import time
             import traceback
 
+            # the one-line cause first (an abort can cut a long traceback short), then the
+            # traceback; give the launcher a moment to forward it, rank 0 first, before the
+            # abort kills every rank
+            rank = comm.Get_rank()
+            sys.stderr.write(f"error on MPI rank {rank}: {type(error).__name__}: {error}\n")
+            sys.stderr.flush()
             traceback.print_exc()
             sys.stderr.flush()
+            time.sleep(0.5 if rank == 0 else 1.0)
             comm.Abort(1)
         raise
