@@ -87,7 +87,7 @@ def write_rows_csv(rows: Sequence[Mapping], columns: Sequence[str], path: str | 
     columns : sequence of str
         Column names, units in the names (``R_K_m2K_W``).
     path : str or Path
-        Output file (see :func:`workflow.atomic_io.write_csv` for the atomic version).
+        Output file (see :func:`engine.atomic_io.write_csv` for the atomic version).
 
     Returns
     -------

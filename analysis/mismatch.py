@@ -164,7 +164,7 @@ class DebyeSolid:
     @classmethod
     def from_properties(cls, name: str, props: dict, *, velocities: str = "averaged",
                         elastic_GPa: tuple[float, float, float] | None = None) -> DebyeSolid:
-        """From :func:`workflow.material_properties.material_properties` output.
+        """From :func:`engine.material_properties.material_properties` output.
 
         ``velocities`` picks the isotropisation of :func:`isotropic_velocities`;
         ``elastic_GPa`` overrides (C11, C12, C44) (e.g. a sample of their uncertainty).

@@ -1,7 +1,7 @@
 """Harmonic lattice dynamics from real-space force constants: dispersion, DOS, group velocities.
 
 The force constants come from finite displacements in a periodic supercell
-(:func:`workflow.material_properties.force_constants`).  This module is pure NumPy:
+(:func:`engine.material_properties.force_constants`).  This module is pure NumPy:
 
 * :class:`ForceConstants` symmetrises Φ, imposes the acoustic sum rule, and splits each
   pair interaction equally among its shortest periodic images (Parlinski, Li &

@@ -6,9 +6,9 @@ baths and analysis) are run by the workflow's own NEMD driver, one MPI rank each
 sample is grown until the target is met:
 
 * ``--grow length`` (default): the workflow's run-to-target mode
-  (:func:`workflow.nemd_target.run_to_target`, the same loop as a study with
+  (:func:`study.nemd_target.run_to_target`, the same loop as a study with
   ``nemd.target``): every round continues every replica from its checkpoints to a longer
-  ``production_ps`` chosen by :func:`workflow.target_policy.decide` (at least
+  ``production_ps`` chosen by :func:`study.target_policy.decide` (at least
   ``--step-ps``; the missing steady window of a replica that is not converged, else the
   (half-width / target)^2 law), until the target is met or ``--max-ps`` /
   ``--max-core-hours`` is reached;
@@ -16,8 +16,8 @@ sample is grown until the target is met:
   ``--production-ps``.
 
 After each round every replica is analysed and the replicas are combined as in the
-workflow (:func:`workflow.combine.combine`).  The cost is the CPU time of LAMMPS summed
-over replicas (:func:`workflow.nemd_target.core_hours`: loop time x "% CPU use" x MPI
+workflow (:func:`study.combine.combine`).  The cost is the CPU time of LAMMPS summed
+over replicas (:func:`study.nemd_target.core_hours`: loop time x "% CPU use" x MPI
 ranks, every segment, equilibration included), in core-hours.  One row per round is
 printed; when the target is not reached, the number of replicas it would take is
 estimated from the replicas' scatter (and labelled as an estimate).
@@ -48,8 +48,8 @@ import numpy as np
 import yaml
 from scipy import stats
 
-from workflow.combine import combine
-from workflow.config import (
+from study.combine import combine
+from study.config import (
     SCHEMA_PATH,
     analysis_settings,
     load_config,
@@ -57,12 +57,12 @@ from workflow.config import (
     nemd_target,
     system_temperatures,
 )
-from workflow.nemd_target import core_hours, run_replicas, run_to_target
+from study.nemd_target import core_hours, run_replicas, run_to_target
 
 
 def analyse(python: str, folder: Path, analysis: dict) -> Path:
     out = folder / "result.json"
-    subprocess.run([python, "-m", "workflow.analyse_nemd", "--raw", str(folder / "raw.npz"),
+    subprocess.run([python, "-m", "study.analyse_nemd", "--raw", str(folder / "raw.npz"),
                     "--run", str(folder / "run.json"), "--analysis", json.dumps(analysis),
                     "--out-json", str(out), "--out-csv", str(folder / "profile.csv"),
                     "--out-figure", str(folder / "profile.png")],

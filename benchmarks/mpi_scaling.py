@@ -26,7 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from workflow.config import load_config, nemd_settings
+from study.config import load_config, nemd_settings
 
 LOOP = re.compile(r"Loop time of ([\d.eE+-]+) on (\d+) procs for (\d+) steps with (\d+) atoms")
 IMBALANCE = re.compile(r"initial/final imbalance factor\s*=\s*([\d.]+)\s+([\d.]+)")
@@ -40,10 +40,10 @@ def production_rate(log: Path) -> tuple[float, int, int]:
 
 def build_and_relax(python: str, mpirun: str, system: dict, folder: Path, ranks: int) -> None:
     """The wide Si/Cu cell, built and relaxed by the workflow's own entry points."""
-    subprocess.run([python, "-m", "workflow.build_structure", "--system", json.dumps(system),
+    subprocess.run([python, "-m", "study.build_structure", "--system", json.dumps(system),
                     "--out-data", folder / "built.data", "--out-info", folder / "built.json"],
                    cwd=REPO, check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([mpirun, "-n", str(ranks), python, "-m", "workflow.relax",
+    subprocess.run([mpirun, "-n", str(ranks), python, "-m", "engine.relax",
                     "--data", folder / "built.data", "--info", folder / "built.json",
                     "--out-data", folder / "relaxed.data", "--out-info", folder / "relaxed.json"],
                    cwd=REPO, check=True, stdout=subprocess.DEVNULL)
@@ -88,7 +88,7 @@ def main() -> int:
         for ranks in args.ranks:
             out = tmp / f"n{ranks}"
             shutil.rmtree(out, ignore_errors=True)  # a fresh run, not a resumed one
-            subprocess.run([mpirun, "-n", str(ranks), python, "-m", "workflow.nemd",
+            subprocess.run([mpirun, "-n", str(ranks), python, "-m", "engine.nemd",
                             "--structure", tmp / "relaxed.data", "--info", tmp / "relaxed.json",
                             "--settings", json.dumps(settings), "--outdir", out],
                            cwd=REPO, check=True, stdout=subprocess.DEVNULL)

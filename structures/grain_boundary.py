@@ -35,12 +35,12 @@ from ase import Atoms
 from ase.neighborlist import neighbor_list
 from scipy.spatial import cKDTree
 
+from engine.energy import BulkProperties, as_potential, relax_cubic_lattice
+from engine.minimise import Minimised, minimise
 from potentials import Potential
 
 from .checks import min_interatomic_distance
 from .crystals import conventional_cell, nearest_neighbour_distance
-from .lammps_energy import BulkProperties, as_potential, relax_cubic_lattice
-from .lammps_minimise import Minimised, minimise
 
 __all__ = [
     "DEFAULT_OVERLAP_FRACTIONS",

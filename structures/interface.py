@@ -26,12 +26,12 @@ from ase import Atoms
 from ase.build import stack
 from scipy.optimize import minimize_scalar
 
+from engine.energy import LammpsEnergy, as_potential, relax_cubic_lattice
 from potentials import Potential
 
 from .checks import check_interface, min_interatomic_distance
 from .coincidence import Coincidence, cross_section_warnings, find_coincidence
 from .crystals import ROTATED_45_LATTICES, interplanar_spacing_001, lateral_cell
-from .lammps_energy import LammpsEnergy, as_potential, relax_cubic_lattice
 
 __all__ = [
     "SHORT_SIDE_THICKNESS_A",

@@ -15,7 +15,7 @@ from ase import Atoms
 from ase.data import atomic_masses, atomic_numbers
 from ase.io import write
 
-from workflow.atomic_io import atomic_path
+from engine.atomic_io import atomic_path
 
 __all__ = ["write_info_json", "write_lammps_data"]
 

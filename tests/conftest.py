@@ -77,17 +77,17 @@ def lj_stack(tmp_path_factory) -> dict:
 
     Returns the data and info paths and the NEMD settings of config/test_lj.yaml at 40 K.
     """
-    from workflow.config import load_config, nemd_settings
+    from study.config import load_config, nemd_settings
 
     folder = tmp_path_factory.mktemp("lj_stack")
     config = load_config(REPO / "config" / "test_lj.yaml")
     system = {"name": "LJ-AB", **config["systems"]["LJ-AB"], "length_a_A": 40.0,
               "length_b_A": 40.0}
-    built = run([PYTHON, "-m", "workflow.build_structure", "--system", json.dumps(system),
+    built = run([PYTHON, "-m", "study.build_structure", "--system", json.dumps(system),
                  "--out-data", folder / "built.data", "--out-info", folder / "built.json"],
                 timeout=120)
     assert built.returncode == 0, built.stderr[-3000:]
-    relaxed = run([PYTHON, "-m", "workflow.relax", "--data", folder / "built.data",
+    relaxed = run([PYTHON, "-m", "engine.relax", "--data", folder / "built.data",
                    "--info", folder / "built.json", "--out-data", folder / "relaxed.data",
                    "--out-info", folder / "relaxed.json"], timeout=120)
     assert relaxed.returncode == 0, relaxed.stderr[-3000:]

@@ -1,5 +1,5 @@
-"""The Green-Kubo entry points on synthetic EMD runs (no LAMMPS): workflow.analyse_emd and
-the green-kubo combination of workflow.combine, with the record keys downstream code reads."""
+"""The Green-Kubo entry points on synthetic EMD runs (no LAMMPS): study.analyse_emd and
+the green-kubo combination of study.combine, with the record keys downstream code reads."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from analysis import green_kubo as gk
+from study import analyse_emd, combine
 from tests.test_green_kubo import ou
-from workflow import analyse_emd, combine
 
 N_SIDE, T_K, DT_PS, TAU_PS, AREA_A2 = 288, 40.0, 0.05, 12.0, 250.0
 

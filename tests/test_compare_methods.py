@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from workflow.compare_methods import comparison_rows, conductance_ratio, predicted_ratios
-from workflow.grain_boundary_summary import boundary_rows
+from study.compare_methods import comparison_rows, conductance_ratio, predicted_ratios
+from study.grain_boundary_summary import boundary_rows
 
 
 def record(g, se, dof=4, t=300.0, method="nemd", system="S", **extra):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from workflow.config import (
+from study.config import (
     ConfigError,
     check_config,
     emd_replicas,
@@ -199,16 +199,16 @@ def test_mpi_ranks_follow_threads_and_never_exceed_cores(cores, set_threads, tmp
     result = run(cmd, timeout=120)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
-    ranks = _mpirun_ranks(output, "workflow.nemd")
+    ranks = _mpirun_ranks(output, "engine.nemd")
     config = load_config(TEST_LJ)
     replicas = config["replicas"]
     assert ranks == [min(threads, cores)] * replicas, ranks
-    emd_ranks = _mpirun_ranks(output, "workflow.emd")
+    emd_ranks = _mpirun_ranks(output, "engine.emd")
     assert emd_ranks == [min(_profile_threads("emd_run"), cores)] * emd_replicas(config)
-    for n in _mpirun_ranks(output, "workflow.relax"):
+    for n in _mpirun_ranks(output, "engine.relax"):
         assert 1 <= n <= cores
     if cores == 1:
-        assert set(_mpirun_ranks(output, "workflow.relax")) == {1}
+        assert set(_mpirun_ranks(output, "engine.relax")) == {1}
     # the launcher is the mpirun beside Snakemake's interpreter (the venv's)
     assert f"{Path(SNAKEMAKE[0]).parent / 'mpirun'} -n" in output
 
@@ -256,7 +256,7 @@ def test_grain_boundary_without_sigma_is_a_schema_error():
 
 
 def test_a_system_can_have_its_own_number_of_replicas():
-    from workflow.config import nemd_replicas
+    from study.config import nemd_replicas
 
     config = validate_config(_gb_config(replicas=4))
     assert nemd_replicas(config, "GB") == 4

@@ -34,8 +34,8 @@ def test_side_energy_power_matches_pairwise_power(lj_stack, tmp_path):
     Velocity Verlet gives E_A at whole steps; its difference is the power at the half
     step, compared with the average of the pairwise powers at both ends.
     """
-    from workflow.emd import EmdSettings, _start
-    from workflow.lammps_runtime import new_lammps
+    from engine.emd import EmdSettings, _start
+    from engine.runtime import new_lammps
 
     info = json.loads(lj_stack["info"].read_text())
     settings = EmdSettings({**lj_stack["settings"], "sample_every_fs": 5.0,
@@ -78,7 +78,7 @@ def test_emd_pipeline_produces_json_and_figure(lj_stack, tmp_path):
     settings = {**lj_stack["settings"], "equilibration_ps": 5.0, "production_ps": 50.0,
                 "sample_every_fs": 10.0, "restart_every_ps": 25.0}
     out = tmp_path / "rep0"
-    done = run([PYTHON, "-m", "workflow.emd", "--structure", lj_stack["data"], "--info",
+    done = run([PYTHON, "-m", "engine.emd", "--structure", lj_stack["data"], "--info",
                 lj_stack["info"], "--settings", json.dumps(settings), "--outdir", out], timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     raw = np.load(out / "raw.npz")
@@ -92,7 +92,7 @@ def test_emd_pipeline_produces_json_and_figure(lj_stack, tmp_path):
     assert run_json["settings"]["seeds"] and run_json["lammps"]["version_id"] > 0
     assert "potential" in run_json and "code" in run_json
     files = [out / n for n in ("emd.json", "acf.csv", "emd.png")]
-    done = run([PYTHON, "-m", "workflow.analyse_emd", "--raw", out / "raw.npz", "--run",
+    done = run([PYTHON, "-m", "study.analyse_emd", "--raw", out / "raw.npz", "--run",
                 out / "run.json", "--analysis", json.dumps({"n_blocks": 4}), "--out-json",
                 files[0], "--out-csv", files[1], "--out-figure", files[2]], timeout=60)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -106,7 +106,7 @@ def test_emd_pipeline_produces_json_and_figure(lj_stack, tmp_path):
     assert files[2].stat().st_size > 10_000
     assert files[1].read_text().startswith("lag_ps,")
     combined = tmp_path / "combined.json"
-    done = run([PYTHON, "-m", "workflow.combine", "--method", "green-kubo", "--system", "LJ-AB",
+    done = run([PYTHON, "-m", "study.combine", "--method", "green-kubo", "--system", "LJ-AB",
                 "--temperature", "40",
                 "--out", combined, files[0]], timeout=60)
     assert done.returncode == 0, done.stderr[-3000:]

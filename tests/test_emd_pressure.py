@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from workflow.emd import EmdSettings
+from engine.emd import EmdSettings
 
 from .conftest import PYTHON, run
 from .test_restart import kill_and_resume, loop_steps
@@ -28,7 +28,7 @@ def emd_settings(lj_stack, **changes) -> dict:
 
 def emd_record(lj_stack, outdir, **changes) -> dict:
     settings = emd_settings(lj_stack, **changes)
-    done = run([PYTHON, "-m", "workflow.emd", "--structure", lj_stack["data"], "--info",
+    done = run([PYTHON, "-m", "engine.emd", "--structure", lj_stack["data"], "--info",
                 lj_stack["info"], "--settings", json.dumps(settings), "--outdir", outdir],
                timeout=180)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -59,7 +59,7 @@ def test_emd_killed_inside_the_barostat_stage(lj_stack, tmp_path):
     settings = emd_settings(lj_stack, npt_ps=40.0)
     s = EmdSettings(settings)
     result = kill_and_resume({**lj_stack, "settings": settings}, tmp_path,
-                             3 * s.restart_steps, module="workflow.emd")
+                             3 * s.restart_steps, module="engine.emd")
     assert not result["kill"]["finished_early"]
     start = json.loads((result["resumed"] / "segment.1.json").read_text())["start_step"]
     assert 0 < start < s.npt_steps

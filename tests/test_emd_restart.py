@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from workflow.emd import EmdSettings
+from engine.emd import EmdSettings
 
 from .test_restart import kill_and_resume, loop_steps
 
@@ -30,7 +30,7 @@ def runs(lj_stack, tmp_path_factory) -> dict:
     stack = {**lj_stack, "settings": settings}
     kill_step = s.equilibration_steps + 3 * s.restart_steps
     return {"settings": s, **kill_and_resume(stack, tmp_path_factory.mktemp("emd_restart"),
-                                             kill_step, module="workflow.emd")}
+                                             kill_step, module="engine.emd")}
 
 
 def test_killed_emd_run_resumes_from_a_production_restart(runs):

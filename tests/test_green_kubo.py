@@ -299,6 +299,6 @@ def test_replicas_combine_by_joint_likelihood():
 
 
 def test_emd_bin_floor_matches_the_estimator():
-    from workflow.config import MIN_EMD_BINS
+    from study.config import MIN_EMD_BINS
 
     assert MIN_EMD_BINS == oul.MIN_BINS

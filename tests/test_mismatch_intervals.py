@@ -7,7 +7,7 @@ import math
 import pytest
 
 from analysis.mismatch import DebyeSolid, eet_ratio_debye, mismatch_table
-from workflow.mismatch import DEFAULT_SETTINGS, ISOTROPISATIONS, model_intervals, table_rows
+from study.mismatch import DEFAULT_SETTINGS, ISOTROPISATIONS, model_intervals, table_rows
 
 # MEAM Si and Cu (0 K, meam_jelinek2012) with inflated standard errors (1 GPa)
 SI = {"C11_GPa": 163.79, "C12_GPa": 64.56, "C44_GPa": 76.46, "C11_se_GPa": 1.0,

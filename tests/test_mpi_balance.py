@@ -1,7 +1,7 @@
 """Load balancing of multi-rank runs: sub-domains cut along z by neighbour count.
 
 Under ``mpirun -n 2`` the NEMD driver moves the z cut between the ranks so that each holds
-about the same number of neighbour pairs (``workflow.lammps_setup.balance_along_z``).  The
+about the same number of neighbour pairs (``engine.lammps_setup.balance_along_z``).  The
 weights depend on positions only, so two 2-rank runs with the same seeds still agree to
 the last bit; a 1-rank run balances nothing.
 """
@@ -26,7 +26,7 @@ SHORT = {"equilibration_ps": 0.5, "production_ps": 2.0, "sample_every_ps": 0.5,
 
 def nemd(lj_stack, outdir, ranks):
     settings = {**lj_stack["settings"], **SHORT}
-    done = run([MPIRUN, "-n", str(ranks), PYTHON, "-m", "workflow.nemd", "--structure",
+    done = run([MPIRUN, "-n", str(ranks), PYTHON, "-m", "engine.nemd", "--structure",
                 lj_stack["data"], "--info", lj_stack["info"], "--settings",
                 json.dumps(settings), "--outdir", outdir], timeout=300,
                env=clean_env(OMP_NUM_THREADS="1"))

@@ -24,7 +24,7 @@ def ehex_run(lj_stack, tmp_path_factory) -> dict:
                                        "equilibration_ps": 10.0, "production_ps": 500.0,
                                        "initial_jump_K": 15.0,
                                        "sample_every_ps": 1.0, "restart_every_ps": 50.0}
-    done = run([PYTHON, "-m", "workflow.nemd", "--structure", lj_stack["data"], "--info",
+    done = run([PYTHON, "-m", "engine.nemd", "--structure", lj_stack["data"], "--info",
                 lj_stack["info"], "--settings", json.dumps(settings), "--outdir", outdir],
                timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from workflow.nemd import NemdSettings
+from engine.nemd import NemdSettings
 
 from .test_restart import kill_and_resume, loop_steps
 

@@ -27,7 +27,7 @@ LJ_D001_A = 2.638  # a/2 of the relaxed LJ lattice (0 K)
 
 def nemd(lj_stack, outdir, **changes) -> dict:
     settings = lj_stack["settings"] | RUN | changes
-    done = run([PYTHON, "-m", "workflow.nemd", "--structure", lj_stack["data"], "--info",
+    done = run([PYTHON, "-m", "engine.nemd", "--structure", lj_stack["data"], "--info",
                 lj_stack["info"], "--settings", json.dumps(settings), "--outdir", outdir],
                timeout=180)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -11,7 +11,7 @@ import re
 import pytest
 import yaml
 
-from workflow.config import (
+from study.config import (
     ConfigError,
     analysis_settings,
     load_config,
@@ -19,9 +19,9 @@ from workflow.config import (
     nemd_target,
     run_seeds,
 )
-from workflow.nemd_target import core_hours, summary_fields
-from workflow.summarise import summary_rows, write_summary
-from workflow.target_policy import decide, relative_half_width
+from study.nemd_target import core_hours, summary_fields
+from study.summarise import summary_rows, write_summary
+from study.target_policy import decide, relative_half_width
 
 from .conftest import MPIRUN, PYTHON, REPO, SNAKEMAKE, run
 
@@ -156,7 +156,7 @@ def test_core_hours_from_the_lammps_logs(tmp_path):
 
 
 def test_a_killed_target_job_resumes_at_its_last_production(tmp_path):
-    from workflow.nemd_target import ROUNDS_FILE, _resume
+    from study.nemd_target import ROUNDS_FILE, _resume
 
     runs = [{"settings": {"replica": 0}, "structure_sha256": "abc"}]
     rounds = [{"production_ps": 100.0, "next_production_ps": 180.0},
@@ -283,7 +283,7 @@ def test_target_job_runs_every_replica_within_the_cores(cores, tmp_path):
     assert counts.get("nemd_target") == 1 and counts.get("combine_nemd_target") == 1, counts
     assert counts.get("nemd_target_replica") == counts.get("analyse_nemd_run") == 2, counts
     assert "nemd_run" not in counts and "combine_nemd" not in counts
-    assert re.search(rf"-m workflow\.nemd_target .*--tasks {min(cores, 2)} ", output)
+    assert re.search(rf"-m study\.nemd_target .*--tasks {min(cores, 2)} ", output)
 
 
 # --- a real run ---------------------------------------------------------------------
@@ -342,7 +342,7 @@ def test_loose_target_is_met_after_several_rounds(lj_stack, tmp_path):
                 for r in range(2)]
     target = TARGET | {"rel_half_width": 0.5, "max_production_ps": 1000.0}
     out = tmp_path / "target.json"
-    result = run([PYTHON, "-m", "workflow.nemd_target", "--structure", lj_stack["data"],
+    result = run([PYTHON, "-m", "study.nemd_target", "--structure", lj_stack["data"],
                   "--info", lj_stack["info"], "--system", "LJ-AB", "--settings",
                   json.dumps(settings), "--analysis",
                   json.dumps(analysis_settings(load_config(TEST_LJ))), "--target",

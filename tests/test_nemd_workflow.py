@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 import yaml
 
-from workflow.config import load_config, run_seeds
+from study.config import load_config, run_seeds
 
 from .conftest import REPO, SNAKEMAKE, run, write_config
 

@@ -16,15 +16,15 @@ import numpy as np
 import pytest
 import yaml
 
-from workflow.config import ConfigError, load_config, run_seeds, validate_config
-from workflow.paper import latex_table, table_rows
-from workflow.paper_series import (
+from study.config import ConfigError, load_config, run_seeds, validate_config
+from study.paper import latex_table, table_rows
+from study.paper_series import (
     inverse_length_fit,
     record_standard_error,
     series_members,
     series_rows,
 )
-from workflow.paper_style import check_axis_units, new_figure, style, write_figure
+from study.paper_style import check_axis_units, new_figure, style, write_figure
 
 from .conftest import PYTHON, REPO, SNAKEMAKE, clean_env, run, write_config
 
@@ -198,10 +198,10 @@ def test_write_figure_gives_pdf_svg_png_csv_reproducibly(tmp_path):
 
 
 def test_grain_boundary_figure_from_the_summary_rows(tmp_path):
-    """Rows as workflow.grain_boundary_summary writes them (strings from its CSV; an
+    """Rows as study.grain_boundary_summary writes them (strings from its CSV; an
     unbounded upper end is an empty cell)."""
-    from workflow.grain_boundary_summary import COLUMNS
-    from workflow.paper_figures import grain_boundary_figure
+    from study.grain_boundary_summary import COLUMNS
+    from study.paper_figures import grain_boundary_figure
 
     def row(system, sigma, plane, gamma, method, r_k, low, high):
         return dict.fromkeys(COLUMNS, "") | {
@@ -255,7 +255,7 @@ def test_same_seeds_and_ranks_reproduce_every_number(lj_stack, tmp_path):
     other = {**settings, "replica": 1, "seeds": run_seeds(7, "LJ-AB", 40.0, 1)}
     runs = {"a": settings, "b": settings, "c": other}
     procs = {name: subprocess.Popen(
-        [PYTHON, "-m", "workflow.nemd", "--structure", str(lj_stack["data"]), "--info",
+        [PYTHON, "-m", "engine.nemd", "--structure", str(lj_stack["data"]), "--info",
          str(lj_stack["info"]), "--settings", json.dumps(s), "--outdir", str(tmp_path / name)],
         cwd=REPO, env=clean_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         start_new_session=True) for name, s in runs.items()}
@@ -265,7 +265,7 @@ def test_same_seeds_and_ranks_reproduce_every_number(lj_stack, tmp_path):
     records = {}
     for name in runs:
         out = tmp_path / name
-        done = run([PYTHON, "-m", "workflow.analyse_nemd", "--raw", out / "raw.npz", "--run",
+        done = run([PYTHON, "-m", "study.analyse_nemd", "--raw", out / "raw.npz", "--run",
                     out / "run.json", "--analysis", json.dumps(REPRO_ANALYSIS), "--out-json",
                     out / "nemd.json", "--out-csv", out / "profile.csv", "--out-figure",
                     out / "profile.png"], timeout=120)
@@ -282,7 +282,7 @@ def test_same_seeds_and_ranks_reproduce_every_number(lj_stack, tmp_path):
     assert records["c"]["R_K_m2K_W"] != records["a"]["R_K_m2K_W"]
     # the paper's profile figure of these two replicas (0: a, 1: c), drawn twice
     for stem in ("p1", "p2"):
-        done = run([PYTHON, "-m", "workflow.paper", "profile", "--nemd", tmp_path / "c" /
+        done = run([PYTHON, "-m", "study.paper", "profile", "--nemd", tmp_path / "c" /
                     "nemd.json", tmp_path / "a" / "nemd.json", "--out", tmp_path / stem],
                    timeout=120)
         assert done.returncode == 0, done.stderr[-3000:]
@@ -465,7 +465,7 @@ def test_a_figure_redrawn_alone_from_the_records_is_identical(paper_study, tmp_p
     """The figure code reads only the workflow's records: rerunning it alone gives the
     same bytes in every format."""
     nemd = paper_study["results"] / "LJ-AB" / "T40K" / "nemd"
-    done = run([PYTHON, "-m", "workflow.paper", "profile", "--nemd", nemd / "rep0" / "nemd.json",
+    done = run([PYTHON, "-m", "study.paper", "profile", "--nemd", nemd / "rep0" / "nemd.json",
                 "--combined", nemd / "combined.json", "--out", tmp_path / "profile"],
                timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -9,9 +9,9 @@ import json
 
 import pytest
 
-from workflow.paper import main
-from workflow.paper_figures import flux_series_figure, lateral_series_figure
-from workflow.paper_sweeps import (
+from study.paper import main
+from study.paper_figures import flux_series_figure, lateral_series_figure
+from study.paper_sweeps import (
     FLUX_TABLE_COLUMNS,
     flux_series_rows,
     flux_table_rows,
@@ -83,7 +83,7 @@ def test_open_marker_without_bars_for_a_run_without_interval(monkeypatch):
     """The point without an interval is drawn as a lone open marker (no error bar)."""
     from matplotlib import pyplot as plt
 
-    from workflow import paper_figures
+    from study import paper_figures
 
     captured = {}
     monkeypatch.setattr(paper_figures, "_finish",

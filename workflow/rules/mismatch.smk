@@ -2,7 +2,7 @@
 # computed with LAMMPS from the same potential as the MD, beside that system's NEMD points.
 #
 # Settings: the optional `mismatch` block of the config (keys and defaults in
-# workflow.mismatch.DEFAULT_SETTINGS); without it the defaults apply.
+# study.mismatch.DEFAULT_SETTINGS); without it the defaults apply.
 
 
 rule mismatch_models:
@@ -27,6 +27,6 @@ rule mismatch_models:
     message:
         "Mismatch models (AMM, DMM, radiation limit) of {wildcards.system} from its potential"
     shell:
-        "{params.python} -m workflow.mismatch --system {params.system:q} "
+        "{params.python} -m study.mismatch --system {params.system:q} "
         "--settings {params.settings:q} --md-results {input.md} --out-json {output.json} "
         "--out-csv {output.table} --out-figure {output.figure} > {log} 2>&1"

@@ -24,6 +24,6 @@ rule nemd_run:
         "NEMD {wildcards.system} at {wildcards.temperature} K, replica {wildcards.replica} "
         "({resources.tasks} MPI rank(s))"
     shell:
-        "{resources.mpi} -n {resources.tasks} {params.python} -m workflow.nemd "
+        "{resources.mpi} -n {resources.tasks} {params.python} -m engine.nemd "
         "--structure {input.data} --info {input.info} --settings {params.settings:q} "
         "--outdir {params.outdir} > {log} 2>&1"

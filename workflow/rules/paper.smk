@@ -10,9 +10,9 @@
 # rules, so any figure can be redrawn alone.  File names: workflow/paper_targets.py.
 import shlex
 
-from workflow.paper_series import series_members
-from workflow.paper_sweeps import flux_series_members, lateral_series_members, member_fluxes
-from workflow.paper_targets import (
+from study.paper_series import series_members
+from study.paper_sweeps import flux_series_members, lateral_series_members, member_fluxes
+from study.paper_targets import (
     combined_paths,
     config_file_paths,
     figure_files,
@@ -65,7 +65,7 @@ rule paper_profile:
     message:
         "Paper figure: temperature profiles of {wildcards.system} at {wildcards.temperature} K"
     shell:
-        "{params.python} -m workflow.paper profile --nemd {input.nemd} "
+        "{params.python} -m study.paper profile --nemd {input.nemd} "
         "--combined {input.combined} --out {params.stem:q} > {log} 2>&1"
 
 
@@ -95,7 +95,7 @@ rule paper_green_kubo:
     message:
         "Paper figure: Green-Kubo analysis of {wildcards.system} at {wildcards.temperature} K"
     shell:
-        "{params.python} -m workflow.paper green-kubo --emd {input.emd} --acf {input.acf} "
+        "{params.python} -m study.paper green-kubo --emd {input.emd} --acf {input.acf} "
         "--combined {input.combined} --out {params.stem:q} > {log} 2>&1"
 
 
@@ -121,7 +121,7 @@ rule paper_models:
     message:
         "Paper figure: R_K(T) of {wildcards.system} beside the AMM and DMM"
     shell:
-        "{params.python} -m workflow.paper models --system {wildcards.system} "
+        "{params.python} -m study.paper models --system {wildcards.system} "
         "--models {input.models} --summary {input.summary} --out {params.stem:q} > {log} 2>&1"
 
 
@@ -154,7 +154,7 @@ rule paper_size_series:
     message:
         "Paper figure: R_K of the {wildcards.system} size series against 1/L, extrapolated"
     shell:
-        "{params.python} -m workflow.paper size-series --series {wildcards.system} "
+        "{params.python} -m study.paper size-series --series {wildcards.system} "
         "--combined {input.combined} --structure {params.structures} --out {params.stem:q} "
         "> {log} 2>&1"
 
@@ -188,7 +188,7 @@ rule paper_lateral_series:
     message:
         "Paper figure: R_K of the {wildcards.system} cross-section series against the area"
     shell:
-        "{params.python} -m workflow.paper lateral-series --series {wildcards.system} "
+        "{params.python} -m study.paper lateral-series --series {wildcards.system} "
         "--combined {input.combined} --structure {params.structures} --out {params.stem:q} "
         "> {log} 2>&1"
 
@@ -222,7 +222,7 @@ rule paper_flux_series:
     message:
         "Paper figure: R_K of the {wildcards.system} flux series against J, linear-response test"
     shell:
-        "{params.python} -m workflow.paper flux-series --series {wildcards.system} "
+        "{params.python} -m study.paper flux-series --series {wildcards.system} "
         "--combined {input.combined} --flux {params.fluxes} --out {params.stem:q} > {log} 2>&1"
 
 
@@ -245,7 +245,7 @@ rule paper_flux_table:
     message:
         "Paper table: linear-response test of every flux series"
     shell:
-        "{params.python} -m workflow.paper flux-table --series {input} --out {params.stem:q} "
+        "{params.python} -m study.paper flux-table --series {input} --out {params.stem:q} "
         "> {log} 2>&1"
 
 
@@ -264,7 +264,7 @@ rule paper_grain_boundaries:
     message:
         "Paper figure: R_K of the grain boundaries against their energy"
     shell:
-        "{params.python} -m workflow.paper grain-boundaries --table {input} "
+        "{params.python} -m study.paper grain-boundaries --table {input} "
         "--out {params.stem:q} > {log} 2>&1"
 
 
@@ -289,7 +289,7 @@ rule paper_nemd_vs_emd:
     message:
         "Paper figure: NEMD against EMD for {wildcards.system}"
     shell:
-        "{params.python} -m workflow.paper nemd-vs-emd --system {wildcards.system} "
+        "{params.python} -m study.paper nemd-vs-emd --system {wildcards.system} "
         "--table {input} --out {params.stem:q} > {log} 2>&1"
 
 
@@ -317,7 +317,7 @@ rule paper_table:
     message:
         "Paper table: every R_K of the study with its 95 % interval"
     shell:
-        "{params.python} -m workflow.paper table --study {params.study:q} "
+        "{params.python} -m study.paper table --study {params.study:q} "
         "--combined {input.combined} --structure {params.structures} --series {input.series} "
         "--out {params.stem:q} > {log} 2>&1"
 
@@ -352,7 +352,7 @@ rule paper:
     message:
         f"Paper: {RESULTS}/provenance.json (code, dependencies, potentials, config, seeds)"
     shell:
-        "{params.python} -m workflow.paper provenance --config {params.config:q} "
+        "{params.python} -m study.paper provenance --config {params.config:q} "
         "--config-files {params.config_files} --overrides {params.overrides:q} "
         "--combined {input.combined} --figure {params.figures} --tables {input.tables} "
         "{input.flux_table} --out {output} > {log} 2>&1"

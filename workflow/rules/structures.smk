@@ -16,7 +16,7 @@ rule build_structure:
     message:
         "Building the {wildcards.system} interface (lattice constants from the potential)"
     shell:
-        "{params.python} -m workflow.build_structure --system {params.system:q} "
+        "{params.python} -m study.build_structure --system {params.system:q} "
         "--out-data {output.data} --out-info {output.info} > {log} 2>&1"
 
 
@@ -40,6 +40,6 @@ rule relax_structure:
     message:
         "Minimising the {wildcards.system} interface with {resources.tasks} MPI rank(s)"
     shell:
-        "{resources.mpi} -n {resources.tasks} {params.python} -m workflow.relax "
+        "{resources.mpi} -n {resources.tasks} {params.python} -m engine.relax "
         "--data {input.data} --info {input.info} "
         "--out-data {output.data} --out-info {output.info} > {log} 2>&1"

@@ -46,7 +46,7 @@ if target_systems():
             "NEMD {wildcards.system} at {wildcards.temperature} K to the target precision "
             "({resources.tasks} MPI rank(s) for all replicas)"
         shell:
-            "{params.python} -m workflow.nemd_target --structure {input.data} --info {input.info} "
+            "{params.python} -m study.nemd_target --structure {input.data} --info {input.info} "
             "--system {wildcards.system} --settings {params.settings:q} "
             "--analysis {params.analysis:q} --target {params.target:q} "
             "--workdir {params.workdir} --launcher {resources.mpi:q} --tasks {resources.tasks} "
@@ -94,7 +94,7 @@ if target_systems():
             "Combining {wildcards.system} replicas at {wildcards.temperature} K (with the "
             "target status)"
         shell:
-            "{params.python} -m workflow.combine --method nemd --system {params.system} "
+            "{params.python} -m study.combine --method nemd --system {params.system} "
             "--temperature {wildcards.temperature} --target {input.target} "
             "--out {output} {input.replicas} > {log} 2>&1"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from analysis import analyse_replica, load_replica, plot_nemd_profile, profile_table
 from analysis.io import to_jsonable
-from workflow.analysis_outputs import analysis_arguments, write_analysis_outputs
+from study.outputs import analysis_arguments, write_analysis_outputs
 
 METALS = frozenset({"Cu", "Al", "Ag", "Au", "Fe", "Mg", "Ni", "Pd", "Pt", "Ti", "W", "Mo", "Ta", "Zr"})
 

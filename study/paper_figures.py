@@ -1,9 +1,9 @@
 """The paper figures, each drawn from records the workflow wrote and saved with its data.
 
 Every function takes already-read records (dicts from the JSON files, rows from the CSV
-files), draws one figure in the paper style (:mod:`workflow.paper_style`) and writes
+files), draws one figure in the paper style (:mod:`study.paper_style`) and writes
 ``STEM.pdf``, ``STEM.svg``, ``STEM.png`` and the plotted numbers in ``STEM.csv``.
-Reading the files is left to :mod:`workflow.paper`, so these functions can be tested
+Reading the files is left to :mod:`study.paper`, so these functions can be tested
 on records in memory.  Numbers keep SI units in the CSV files (units in the column
 names); axes show convenient multiples (10⁻⁹ m²K/W, MW m⁻² K⁻¹, nm⁻¹).
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from workflow import paper_style as ps
-from workflow.paper_series import SERIES_COLUMNS
-from workflow.paper_sweeps import FLUX_COLUMNS, LATERAL_COLUMNS
+from study import paper_style as ps
+from study.paper_series import SERIES_COLUMNS
+from study.paper_sweeps import FLUX_COLUMNS, LATERAL_COLUMNS
 
 __all__ = [
     "flux_series_figure",
@@ -375,7 +375,7 @@ def size_series_figure(series: str, rows: Sequence[Mapping], stem: str | Path) -
     series : str
         Name of the series (its base system).
     rows : sequence of mapping
-        :func:`workflow.paper_series.series_rows` (written as the data file).
+        :func:`study.paper_series.series_rows` (written as the data file).
     stem : str or Path
         Output path without suffix.
     """
@@ -437,7 +437,7 @@ def lateral_series_figure(series: str, rows: Sequence[Mapping],
     series : str
         Name of the series (its base system).
     rows : sequence of mapping
-        :func:`workflow.paper_sweeps.lateral_series_rows` (written as the data file).
+        :func:`study.paper_sweeps.lateral_series_rows` (written as the data file).
     stem : str or Path
         Output path without suffix.
     """
@@ -474,7 +474,7 @@ def flux_series_figure(series: str, rows: Sequence[Mapping], stem: str | Path) -
     series : str
         Name of the series (its base system).
     rows : sequence of mapping
-        :func:`workflow.paper_sweeps.flux_series_rows` (written as the data file).
+        :func:`study.paper_sweeps.flux_series_rows` (written as the data file).
     stem : str or Path
         Output path without suffix.
     """
@@ -517,7 +517,7 @@ def grain_boundary_figure(rows: Sequence[Mapping], stem: str | Path) -> dict[str
     ----------
     rows : sequence of mapping
         Rows of ``figures/grain_boundaries.csv``
-        (:func:`workflow.grain_boundary_summary.boundary_rows`).
+        (:func:`study.grain_boundary_summary.boundary_rows`).
     stem : str or Path
         Output path without suffix.
     """
@@ -564,7 +564,7 @@ def nemd_vs_emd_figure(system: str, rows: Sequence[Mapping], stem: str | Path) -
     system : str
         System name.
     rows : sequence of mapping
-        Rows of ``figures/{system}_nemd_vs_emd.csv`` (:mod:`workflow.compare_methods`).
+        Rows of ``figures/{system}_nemd_vs_emd.csv`` (:mod:`study.compare_methods`).
     stem : str or Path
         Output path without suffix.
     """

@@ -47,7 +47,7 @@ __all__ = [
 #: Fewest sampling windows in a production run (room for a transient and for blocking).
 MIN_PRODUCTION_SAMPLES = 128
 
-SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "config.schema.yaml"
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "workflow" / "schemas" / "config.schema.yaml"
 
 
 class ConfigError(ValueError):
@@ -522,7 +522,7 @@ def emd_settings(config: dict, system: str, temperature_K: float, replica: int) 
 
 
 def emd_analysis_settings(config: dict) -> dict:
-    """Options of the Green-Kubo analysis (workflow.analyse_emd)."""
+    """Options of the Green-Kubo analysis (study.analyse_emd)."""
     return {k: config["emd"][k] for k in ("estimator", "bin_ps", "gap_ps", "min_length_taus",
                                           "n_bootstrap", "fit_start_ps", "n_blocks",
                                           "window_taus")}

@@ -13,7 +13,7 @@ import math
 import sys
 from pathlib import Path
 
-from workflow.atomic_io import atomic_path
+from engine.atomic_io import atomic_path
 
 COLUMNS = [
     "system", "temperature_K", "method", "R_K_m2K_W", "R_K_ci95_low_m2K_W", "R_K_ci95_high_m2K_W",

@@ -3,7 +3,7 @@
 A small helper for static (0 K) relaxations, e.g. of bicrystals: conjugate-gradient
 minimisation of all positions, optionally letting the box length along z relax to zero
 normal stress (``fix box/relax z 0.0``) so that an interface can expand or contract.
-LAMMPS is created by :func:`workflow.lammps_runtime.new_lammps` and its interactions by
+LAMMPS is created by :func:`engine.runtime.new_lammps` and its interactions by
 :func:`potentials.pair_commands`, like every other LAMMPS instance of the project.
 Units: Å, eV (LAMMPS ``metal``).
 """
@@ -17,11 +17,11 @@ from typing import NamedTuple
 import numpy as np
 from ase import Atoms
 
+from engine.runtime import new_lammps
 from potentials import Potential, pair_commands
-from workflow.lammps_runtime import new_lammps
 
-from .io import write_lammps_data
-from .lammps_energy import as_potential
+from structures.io import write_lammps_data
+from engine.energy import as_potential
 
 __all__ = ["Minimised", "minimise"]
 

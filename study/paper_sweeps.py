@@ -13,7 +13,7 @@ Two checks that a NEMD R_K is a property of the interface and not of the simulat
 
 The members of a series are the systems the config expands the key into
 (``lateral_series_of: NAME`` or ``flux_series_of: NAME``,
-:func:`workflow.config.validate_config`) plus NAME itself.
+:func:`study.config.validate_config`) plus NAME itself.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def lateral_series_members(config: Mapping) -> dict[str, list[str]]:
     Parameters
     ----------
     config : mapping
-        Config after :func:`workflow.config.validate_config` (series expanded).
+        Config after :func:`study.config.validate_config` (series expanded).
     """
     return _members(config, "lateral_series_of", lambda s: float(s["min_lateral_A"]))
 
@@ -93,7 +93,7 @@ def flux_series_members(config: Mapping) -> dict[str, list[str]]:
     Parameters
     ----------
     config : mapping
-        Config after :func:`workflow.config.validate_config` (series expanded).
+        Config after :func:`study.config.validate_config` (series expanded).
     """
     return {base: sorted((m for m in names if _flux(config, m) is not None),
                          key=lambda m: float(_flux(config, m)))

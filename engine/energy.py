@@ -1,6 +1,6 @@
 """Potential energies of ASE structures with LAMMPS, and relaxed bulk lattice constants.
 
-Every LAMMPS instance is made by :func:`workflow.lammps_runtime.new_lammps` and its
+Every LAMMPS instance is made by :func:`engine.runtime.new_lammps` and its
 interactions by :func:`potentials.pair_commands`, so the energies here use exactly the
 potential files (and checksums) that the MD runs use.  Units: Å, eV, amu (LAMMPS
 ``metal``).  Non-periodic directions of an :class:`ase.Atoms` become shrink-wrapped
@@ -20,10 +20,10 @@ from ase import Atoms
 from ase.data import atomic_numbers, reference_states
 from scipy.optimize import minimize_scalar
 
+from engine.runtime import new_lammps
 from potentials import Potential, get_potential, pair_commands
-from workflow.lammps_runtime import new_lammps
 
-from .crystals import conventional_cell
+from structures.crystals import conventional_cell
 
 __all__ = [
     "BulkProperties",
@@ -64,7 +64,7 @@ class LammpsEnergy:
     """
 
     def __init__(self, atoms: Atoms, *, potential: str | Potential, specorder: list[str]):
-        from .io import write_lammps_data
+        from structures.io import write_lammps_data
 
         self.natoms = len(atoms)
         self._lmp = new_lammps()

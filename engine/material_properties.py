@@ -22,7 +22,7 @@ For one cubic crystal (element, lattice, registry potential) this module gives
 Why our own finite displacements: phonopy is not installed here, and ASE's
 ``ase.phonons.Phonons`` needs an ASE calculator with forces; the only one for LAMMPS
 (``LAMMPSlib``) would create its own LAMMPS instance and pair set-up, outside
-:func:`workflow.lammps_runtime.new_lammps` and :func:`potentials.pair_commands`.  Here
+:func:`engine.runtime.new_lammps` and :func:`potentials.pair_commands`.  Here
 the forces come from exactly the instance type, potential files and checksums of the MD.
 The displacement pattern is simple (each atom of the conventional cell, ±x, ±y, ±z) and
 the symmetry is restored afterwards (symmetrised Φ, acoustic sum rule), see
@@ -43,8 +43,8 @@ from scipy import constants
 
 from analysis.elastic import averaged_velocities, debye_temperature_K
 from analysis.phonons import ForceConstants
+from engine.energy import LammpsEnergy
 from structures import conventional_cell, relax_cubic_lattice
-from structures.lammps_energy import LammpsEnergy
 
 __all__ = [
     "AVERAGED_KEYS",
@@ -128,7 +128,7 @@ class LammpsCrystal(LammpsEnergy):
 
     Notes
     -----
-    A :class:`structures.lammps_energy.LammpsEnergy` (serial; a context manager; positions
+    A :class:`engine.energy.LammpsEnergy` (serial; a context manager; positions
     in the order of ``atoms``) whose box may be sheared.
     """
 

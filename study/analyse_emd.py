@@ -38,7 +38,7 @@ import yaml
 
 from analysis import green_kubo as gk
 from analysis.io import load_replica, to_jsonable
-from workflow.analysis_outputs import analysis_arguments, write_analysis_outputs
+from study.outputs import analysis_arguments, write_analysis_outputs
 
 #: Options of this analysis (keys of the config's ``emd`` block).
 OPTION_KEYS = ("estimator", "bin_ps", "gap_ps", "min_length_taus", "n_bootstrap",
@@ -47,8 +47,9 @@ OPTION_KEYS = ("estimator", "bin_ps", "gap_ps", "min_length_taus", "n_bootstrap"
 
 def _schema_defaults() -> dict:
     """Defaults of :data:`OPTION_KEYS` from the config schema (the one place they live)."""
-    path = Path(__file__).resolve().parent / "schemas" / "config.schema.yaml"
-    emd = yaml.safe_load(path.read_text())["$defs"]["emd"]["properties"]
+    from study.config import SCHEMA_PATH
+
+    emd = yaml.safe_load(SCHEMA_PATH.read_text())["$defs"]["emd"]["properties"]
     return {k: emd[k]["default"] for k in OPTION_KEYS}
 
 

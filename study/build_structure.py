@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.atomic_io import write_json
+from engine.provenance import provenance_record
 from potentials import get_potential, provenance
 from structures import build_bonded_interface, write_lammps_data
-from workflow.atomic_io import write_json
-from workflow.provenance import provenance_record
 
 
 def grain_boundary_stack(system: dict) -> tuple:

@@ -1,6 +1,6 @@
 """Checkpoint state of one MD run folder: resume a killed run, never a different one.
 
-The MD drivers (:mod:`workflow.nemd`, :mod:`workflow.emd`) write two toggling LAMMPS
+The MD drivers (:mod:`engine.nemd`, :mod:`engine.emd`) write two toggling LAMMPS
 restart files.  Started again in the same folder, a driver resumes from the newest readable
 one as a new *segment* (own sample files, ``segment.<k>.json``), and the segments are
 stitched afterwards.  A folder can also hold the state of an *earlier, different* run:
@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from workflow.atomic_io import write_json
-from workflow.lammps_runtime import new_lammps
+from engine.atomic_io import write_json
+from engine.runtime import new_lammps
 
 __all__ = ["RESTART_NAMES", "RunState", "driver_main", "prepare_run", "production_segments",
            "read_time_file", "run_fingerprint", "stitched_rows"]

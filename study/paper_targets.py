@@ -23,10 +23,10 @@ import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from workflow.config import emd_replicas, series_base, system_names, system_temperatures
-from workflow.paper_series import series_members
-from workflow.paper_style import FIGURE_FORMATS
-from workflow.paper_sweeps import flux_series_members, lateral_series_members
+from study.config import emd_replicas, series_base, system_names, system_temperatures
+from study.paper_series import series_members
+from study.paper_style import FIGURE_FORMATS
+from study.paper_sweeps import flux_series_members, lateral_series_members
 
 __all__ = [
     "combined_paths",

@@ -34,7 +34,7 @@ planes) is sampled from ``compute stress/atom`` during the NVT equilibration and
 production, and recorded in ``run.json`` (``side_pressure_GPa``) with the box before and
 after the barostat stage.
 
-Checkpointing (:mod:`workflow.run_state`): LAMMPS writes two toggling restart files.  When
+Checkpointing (:mod:`engine.run_state`): LAMMPS writes two toggling restart files.  When
 the driver is started again in the same folder it resumes from the newest readable restart
 file, unless the folder's state belongs to a run with other settings or another structure
 (then it is removed and the run starts afresh).  Every (re)start is a *segment* with its
@@ -42,7 +42,7 @@ own output files; :func:`merge_segments` stitches them into one
 time series, dropping samples that a killed segment wrote past its last restart and
 carrying the cumulative bath energies across segments.
 
-Run as ``python -m workflow.nemd --structure relaxed.data --info relaxed.json --settings
+Run as ``python -m engine.nemd --structure relaxed.data --info relaxed.json --settings
 '{json}' --outdir DIR`` (under ``mpirun -n N`` or ``srun -n N`` for N ranks).
 """
 
@@ -56,6 +56,29 @@ from pathlib import Path
 import numpy as np
 
 from analysis.units import W_M2_PER_EV_PS_A2
+from engine.atomic_io import save_npz, write_json
+from engine.lammps_setup import (
+    balance_along_z,
+    barostat_commands,
+    data_file_box,
+    end_layer_commands,
+    finish_barostat,
+    gather_z,
+    load_structure,
+    side_pressures,
+    stress_sampling_commands,
+)
+from engine.md_settings import MdSettings
+from engine.provenance import provenance_record
+from engine.run_state import (
+    RESTART_NAMES,
+    driver_main,
+    prepare_run,
+    production_segments,
+    read_time_file,
+    run_fingerprint,
+)
+from engine.runtime import mpi_world, new_lammps, run_entry_point
 from potentials import get_potential
 from potentials import provenance as potential_provenance
 from structures.planes import (
@@ -67,36 +90,13 @@ from structures.planes import (
     side_planes,
     snap_to_edges,
 )
-from workflow.atomic_io import save_npz, write_json
-from workflow.lammps_runtime import mpi_world, new_lammps, run_entry_point
-from workflow.lammps_setup import (
-    balance_along_z,
-    barostat_commands,
-    data_file_box,
-    end_layer_commands,
-    finish_barostat,
-    gather_z,
-    load_structure,
-    side_pressures,
-    stress_sampling_commands,
-)
-from workflow.md_settings import MdSettings
-from workflow.provenance import provenance_record
-from workflow.run_state import (
-    RESTART_NAMES,
-    driver_main,
-    prepare_run,
-    production_segments,
-    read_time_file,
-    run_fingerprint,
-)
 
 __all__ = ["NemdSettings", "merge_segments", "read_chunk_file", "read_time_file", "run_nemd"]
 
 DONE_FILE = "raw.npz"
 PLANES_FILE = "planes.json"
 #: Empty space (Å) left between the outermost atoms and the fixed z boundaries after the
-#: barostat stage (as :func:`workflow.relax.relax_interface` leaves it).
+#: barostat stage (as :func:`engine.relax.relax_interface` leaves it).
 Z_MARGIN_A = 2.0
 #: Geometry entries saved with the raw data (the analysis reads them).
 NPZ_GEOMETRY_KEYS = ("z_lo_A", "z_hi_A", "hot_region_A", "cold_region_A", "z_interface_A")

@@ -33,14 +33,14 @@ at all.  For a pair potential the finite difference of E_A equals the pairwise p
 Σ_{i∈A, j∈B} F_ij·(v_i + v_j)/2 (tests/test_emd_lammps.py checks it on LJ).
 The analysis (:mod:`analysis.green_kubo`) uses the two interfaces' total area 2A.
 
-Checkpointing (:mod:`workflow.run_state`, shared with :mod:`workflow.nemd`): two toggling
+Checkpointing (:mod:`engine.run_state`, shared with :mod:`engine.nemd`): two toggling
 restart files; a second start in the same folder resumes from the newest readable one as a
 new *segment* with its own sample file (the state of a run with other settings or another
 structure is removed first); :func:`merge_segments` drops samples a killed segment wrote
 past its last restart.  The seeds of a resumed segment are shifted (no replayed noise); production is
 NVE, so resuming it is deterministic up to round-off.
 
-Run as ``python -m workflow.emd --structure relaxed.data --info relaxed.json --settings
+Run as ``python -m engine.emd --structure relaxed.data --info relaxed.json --settings
 '{json}' --outdir DIR`` (under ``mpirun -n N`` for N ranks).
 """
 
@@ -53,13 +53,8 @@ from pathlib import Path
 
 import numpy as np
 
-from potentials import get_potential
-from potentials import provenance as potential_provenance
-from structures.periodic import periodic_z_bounds
-from structures.planes import interior_slab, plane_spacings, side_planes
-from workflow.atomic_io import save_npz, write_json
-from workflow.lammps_runtime import mpi_world, new_lammps, run_entry_point
-from workflow.lammps_setup import (
+from engine.atomic_io import save_npz, write_json
+from engine.lammps_setup import (
     balance_along_z,
     barostat_commands,
     box_lengths,
@@ -69,9 +64,9 @@ from workflow.lammps_setup import (
     side_pressures,
     stress_sampling_commands,
 )
-from workflow.md_settings import MdSettings
-from workflow.provenance import provenance_record
-from workflow.run_state import (
+from engine.md_settings import MdSettings
+from engine.provenance import provenance_record
+from engine.run_state import (
     RESTART_NAMES,
     driver_main,
     prepare_run,
@@ -79,6 +74,11 @@ from workflow.run_state import (
     read_time_file,
     run_fingerprint,
 )
+from engine.runtime import mpi_world, new_lammps, run_entry_point
+from potentials import get_potential
+from potentials import provenance as potential_provenance
+from structures.periodic import periodic_z_bounds
+from structures.planes import interior_slab, plane_spacings, side_planes
 
 __all__ = ["SAMPLE_COLUMNS", "EmdSettings", "close_periodically", "define_sides",
            "merge_segments", "run_emd"]

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from analysis.pressure import COMPONENTS, GPA_PER_BAR, pressure_summary, pressure_tensor_GPa
+from engine.run_state import stitched_rows
 from potentials import get_potential, pair_commands
-from workflow.run_state import stitched_rows
 
 __all__ = ["BOX_COLUMNS", "END_LAYER_COMS", "balance_along_z", "barostat_commands",
            "box_lengths", "data_file_box", "end_layer_commands", "finish_barostat", "gather_z",

@@ -10,12 +10,12 @@ Phys. 89, 2826 (2001), eqs. 12-13)::
     G_NEMD / G_EMD = 1 / (1 − (α₁₂ + α₂₁)/2)  (gray),   1/G_corr = 1/G₁₂ − (1/G₁ + 1/G₂)/2.
 
 The ratio measured here, with its 95 % interval, is set beside the ratio that correction
-predicts from the system's own mismatch models (:mod:`workflow.mismatch`, classical
+predicts from the system's own mismatch models (:mod:`study.mismatch`, classical
 statistics, since MD is classical): G(EET-corrected) / G(uncorrected) for the AMM and
 the DMM, both in one consistent model -- the Debye form, with the same direction-averaged
 inputs and the same transmission model for G₁₂ and for the radiation conductances G₁,
 G₂ of the correction -- each with its 95 % interval (elastic-constant errors and the
-isotropisation spread, :func:`workflow.mismatch.model_intervals`).
+isotropisation spread, :func:`study.mismatch.model_intervals`).
 
 Outputs: ``figures/<system>_nemd_vs_emd.png`` (R_K(T) by both methods; the ratio with
 its interval and the predictions) and the same numbers in a CSV beside it.
@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.blocking import t_interval
-from workflow.atomic_io import atomic_path, write_csv
+from engine.atomic_io import atomic_path, write_csv
 
 COLUMNS = ["system", "temperature_K", "G_nemd_MW_m2K", "G_nemd_ci95_low_MW_m2K",
            "G_nemd_ci95_high_MW_m2K", "G_emd_MW_m2K", "G_emd_ci95_low_MW_m2K",

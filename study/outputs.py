@@ -1,6 +1,6 @@
 """Shared command line and atomic outputs of the per-run analysis entry points.
 
-``workflow.analyse_nemd`` and ``workflow.analyse_emd`` both read ``raw.npz`` + ``run.json``
+``study.analyse_nemd`` and ``study.analyse_emd`` both read ``raw.npz`` + ``run.json``
 and write a record (JSON), a table (CSV) and a figure; the record is written last, so a
 record on disk always has its table and figure beside it.
 """
@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from analysis.io import write_profile_csv
-from workflow.atomic_io import atomic_path, write_json
+from engine.atomic_io import atomic_path, write_json
 
 
 def analysis_arguments(description: str, argv: list[str] | None = None) -> argparse.Namespace:

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from workflow.atomic_io import atomic_path, write_csv
+from engine.atomic_io import atomic_path, write_csv
 
 __all__ = [
     "COLOURS",

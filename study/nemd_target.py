@@ -1,12 +1,12 @@
 """Entry point: run the NEMD replicas of one system x temperature to a target precision.
 
-Each round starts every replica's driver (:mod:`workflow.nemd`) as a subprocess,
-``{launcher} -n {ranks} python -m workflow.nemd ...``, side by side, in its own folder
+Each round starts every replica's driver (:mod:`engine.nemd`) as a subprocess,
+``{launcher} -n {ranks} python -m engine.nemd ...``, side by side, in its own folder
 ``<workdir>/rep<r>``; a longer ``production_ps`` continues a run from its checkpoints
-(the production length is not part of the run fingerprint, :mod:`workflow.run_state`).
-Then every replica is analysed (:func:`workflow.analyse_nemd.analyse`), the replicas are
-combined (:func:`workflow.combine.combine`), the CPU time spent is counted from the LAMMPS
-logs (:func:`core_hours`), and :func:`workflow.target_policy.decide` stops (target met,
+(the production length is not part of the run fingerprint, :mod:`engine.run_state`).
+Then every replica is analysed (:func:`study.analyse_nemd.analyse`), the replicas are
+combined (:func:`study.combine.combine`), the CPU time spent is counted from the LAMMPS
+logs (:func:`core_hours`), and :func:`study.target_policy.decide` stops (target met,
 budget exhausted) or sets the next production.  The record ``target.json`` holds the
 status, every round and the budget used; the replicas' ``raw.npz`` and ``run.json`` are
 then the workflow's usual NEMD outputs.
@@ -21,7 +21,7 @@ The rounds are kept in ``<workdir>/rounds.json``: a job killed between rounds st
 again at its last production (the drivers continue from their checkpoints), with the
 earlier rounds in its record.
 
-    python -m workflow.nemd_target --structure relaxed.data --info relaxed.json \
+    python -m study.nemd_target --structure relaxed.data --info relaxed.json \
         --system S --settings '[{replica 0}, ...]' --analysis '{...}' --target '{...}' \
         --workdir DIR --launcher mpirun --tasks N --out DIR/target.json
 """
@@ -38,10 +38,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from workflow.atomic_io import write_json
-from workflow.jobenv import export_project_path
-from workflow.run_state import run_fingerprint
-from workflow.target_policy import decide
+from engine.atomic_io import write_json
+from engine.run_state import run_fingerprint
+from study.jobenv import export_project_path
+from study.target_policy import decide
 
 __all__ = ["core_hours", "run_replicas", "run_to_target", "with_convergence"]
 
@@ -88,7 +88,7 @@ def run_replicas(launcher: Sequence[str], ranks: int, python: str, structure: Pa
             folder.mkdir(parents=True, exist_ok=True)
             log = (folder / "driver.log").open("a")
             jobs.append((subprocess.Popen(
-                [*launcher, "-n", str(ranks), python, "-m", "workflow.nemd", "--structure",
+                [*launcher, "-n", str(ranks), python, "-m", "engine.nemd", "--structure",
                  str(structure), "--info", str(info), "--settings",
                  json.dumps(settings[replica]), "--outdir", str(folder)],
                 env=env, stdout=log, stderr=subprocess.STDOUT), log))
@@ -111,8 +111,8 @@ def with_convergence(record: dict) -> dict:
 
 def _analyse_round(folders: Sequence[Path], analysis: dict, system: str) -> tuple[list, dict]:
     """Analyse every replica (``<folder>/nemd.json``) and combine them."""
-    from workflow.analyse_nemd import analyse
-    from workflow.combine import combine
+    from study.analyse_nemd import analyse
+    from study.combine import combine
 
     records = []
     for folder in folders:
@@ -143,7 +143,7 @@ def _round_row(index: int, production_ps: float, records: list, combined: dict, 
 
 
 def _fingerprint(settings: Sequence[dict], structure: Path) -> list[dict]:
-    """What identifies the runs (:func:`workflow.run_state.run_fingerprint`: settings but
+    """What identifies the runs (:func:`engine.run_state.run_fingerprint`: settings but
     the production length, and the structure), as the drivers check it."""
     return [run_fingerprint(s, structure) for s in settings]
 
@@ -174,10 +174,10 @@ def run_to_target(*, structure: Path, info: Path, settings: Sequence[dict], anal
     structure, info : Path
         Relaxed structure (LAMMPS data) and its JSON.
     settings : sequence of dict
-        The NEMD driver settings of every replica (:func:`workflow.config.nemd_settings`);
+        The NEMD driver settings of every replica (:func:`study.config.nemd_settings`);
         their ``production_ps`` is the first round's.
     analysis : dict
-        Analysis settings (:func:`workflow.config.analysis_settings`).
+        Analysis settings (:func:`study.config.analysis_settings`).
     target : dict
         The ``nemd.target`` block (defaults filled).
     system : str

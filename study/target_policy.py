@@ -1,7 +1,7 @@
 """Run to a target precision: when to stop, and how much longer to run (pure functions).
 
 A study with ``nemd.target`` (``workflow/schemas/config.schema.yaml``) runs the replicas
-of one system x temperature in rounds (:mod:`workflow.nemd_target`).  After each round
+of one system x temperature in rounds (:mod:`study.nemd_target`).  After each round
 the replicas are analysed and combined, and :func:`decide` says one of
 
 * ``target_met``: every replica is converged and the combined 95% interval of R_K has a

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from workflow.atomic_io import write_json
-from workflow.lammps_runtime import mpi_world, new_lammps, run_entry_point
-from workflow.lammps_setup import load_structure
+from engine.atomic_io import write_json
+from engine.lammps_setup import load_structure
+from engine.runtime import mpi_world, new_lammps, run_entry_point
 
 __all__ = ["relax_interface"]
 

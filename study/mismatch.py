@@ -1,12 +1,12 @@
 """Entry point: mismatch-model R_K(T) of one interface from its potential, beside the MD values.
 
-    python -m workflow.mismatch --system JSON [--settings JSON] [--md-results combined.json ...]
+    python -m study.mismatch --system JSON [--settings JSON] [--md-results combined.json ...]
         --out-json mismatch.json --out-csv mismatch.csv --out-figure R_K_models.png
 
 For each side of the pair (same potential and LAMMPS type order as the MD) it computes,
 with LAMMPS, the relaxed lattice, density, C11/C12/C44 and the sound velocities (along
 [001] and direction-averaged over the Christoffel equation), and the force constants →
-phonons on a q-mesh (:mod:`workflow.material_properties`, :mod:`analysis.phonons`).  The
+phonons on a q-mesh (:mod:`engine.material_properties`, :mod:`analysis.phonons`).  The
 Debye solids use the direction-averaged (mode-count) velocities by default
 (``velocities`` setting, :func:`analysis.mismatch.isotropic_velocities`); their elastic
 Θ_D is checked against the potential's own dispersion (the low-frequency limit of its
@@ -23,7 +23,7 @@ given by the other defensible isotropisations of the crystals (:data:`ISOTROPISA
 a systematic).  The EET-corrected rows also carry G_corr/G (``eet_ratio``), the NEMD/EMD
 ratio the equivalent-temperature correction predicts: one model (Debye, the same
 transmission model and inputs for G₁₂, G₁, G₂) with that interval, which
-:mod:`workflow.compare_methods` reads.
+:mod:`study.compare_methods` reads.
 
 Outputs: a JSON record (inputs, checks, every value, provenance), a long-format CSV table
 (one row per temperature × source) and a two-panel figure (uncorrected, EET-corrected)
@@ -60,11 +60,11 @@ from analysis.mismatch import (
 )
 from analysis.phonons import phonon_mesh, sound_velocities, spectral_functions
 from analysis.units import conductance_MW_m2K
+from engine.atomic_io import atomic_path, write_csv, write_json
+from engine.material_properties import bulk_crystal, force_constants, material_properties
+from engine.provenance import provenance_record
 from potentials import get_potential
 from potentials import provenance as potential_provenance
-from workflow.atomic_io import atomic_path, write_csv, write_json
-from workflow.material_properties import bulk_crystal, force_constants, material_properties
-from workflow.provenance import provenance_record
 
 __all__ = ["CSV_COLUMNS", "DEFAULT_SETTINGS", "ISOTROPISATIONS", "draw_elastic_constants",
            "main", "model_intervals", "side_record", "table_rows"]

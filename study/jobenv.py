@@ -10,7 +10,7 @@ __all__ = ["export_project_path"]
 def export_project_path(root: str) -> None:
     """Prepend the checkout ``root`` to PYTHONPATH for every job started from here on.
 
-    The project's packages (structures, analysis, potentials, workflow) then import in
+    The project's packages (potentials, structures, analysis, engine, study) then import in
     every job, also in a conda environment (``--sdm conda``) or on a cluster node where
     the package was not pip-installed.
     """

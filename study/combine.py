@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from analysis.io import to_jsonable
-from workflow.atomic_io import write_json
+from engine.atomic_io import write_json
 
 
 def _nemd(replicas: list[dict]) -> dict:
@@ -69,12 +69,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--method", choices=sorted(COMBINERS), default="nemd")
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--target", type=Path, default=None,
-                        help="target.json of a run to a target precision (workflow.nemd_target)")
+                        help="target.json of a run to a target precision (study.nemd_target)")
     parser.add_argument("replicas", nargs="+", type=Path)
     args = parser.parse_args(argv)
     record = combine(args.replicas, args.system, args.method)
     if args.target is not None:
-        from workflow.nemd_target import summary_fields
+        from study.nemd_target import summary_fields
 
         record |= summary_fields(json.loads(args.target.read_text()))
     write_json(args.out, record)

@@ -15,7 +15,7 @@ reduced χ² and the 95 % interval of R_∞ uses Student's t with n − 2 degree
 ed., ch. 6-7; :func:`analysis.linear_fit.fit_line`).
 
 The members of a series are the systems the config expands ``length_series_A`` into
-(``series_of: NAME``, :func:`workflow.config.validate_config`) plus NAME itself when its
+(``series_of: NAME``, :func:`study.config.validate_config`) plus NAME itself when its
 two sides are equally long.
 """
 
@@ -49,7 +49,7 @@ def series_members(config: Mapping) -> dict[str, list[str]]:
     Parameters
     ----------
     config : mapping
-        Config after :func:`workflow.config.validate_config` (series expanded).
+        Config after :func:`study.config.validate_config` (series expanded).
 
     Returns
     -------

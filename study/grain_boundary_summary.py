@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.relations import kapitza_length, polycrystal_conductivity
-from workflow.atomic_io import atomic_path, write_csv
+from engine.atomic_io import atomic_path, write_csv
 
 COLUMNS = ["system", "element", "sigma", "kind", "plane", "misorientation_deg", "gb_energy_J_m2",
            "temperature_K", "method", "R_K_m2K_W", "R_K_ci95_low_m2K_W", "R_K_ci95_high_m2K_W",

@@ -1,1 +1,0 @@
-"""Kapitza workflow: LAMMPS drivers (command-line entry points) and Snakemake glue."""
