@@ -7,11 +7,12 @@ CORES ?= all
 STAMP := $(VENV)/.kapitza-installed
 BIN := $(VENV)/bin
 
-.PHONY: run test venv lint dry-run clean help
+.PHONY: run test test-fast venv lint dry-run clean help
 
 help:
 	@echo "make run      run the default study (config/config.yaml) on all cores"
 	@echo "make test     run the test suite (real, tiny LAMMPS simulations included)"
+	@echo "make test-fast  the pure tests only (no LAMMPS, MPI or Snakemake; under 2 minutes)"
 	@echo "make dry-run  show the jobs of the default study without running them"
 	@echo "make lint     ruff and snakemake --lint"
 
@@ -37,6 +38,11 @@ dry-run: venv
 
 test: venv
 	$(BIN)/python -m pytest -q
+
+# Pure tests: analysis, geometry, config, figures.  The guard (tests/pure_guard.py) fails
+# any test that reaches LAMMPS, MPI or Snakemake without its marker.
+test-fast: venv
+	KAPITZA_PURE_TESTS=1 $(BIN)/python -m pytest -q -m "not lammps and not snakemake and not slurm and not slow"
 
 lint: venv
 	$(BIN)/ruff check .

@@ -27,7 +27,6 @@ from .nemd import (
     profile_table,
     validate_replica,
 )
-from .plotting import plot_nemd_profile
 from .replicas import combine_replicas, weighted_mean_birge
 from .steady_state import detect_steady_state, drift_p_value, mser_truncation
 from .synthetic import synthetic_replica
@@ -56,7 +55,6 @@ __all__ = [
     "load_replica",
     "mean_ci",
     "mser_truncation",
-    "plot_nemd_profile",
     "power_W",
     "profile_table",
     "quadratic_term_test",

@@ -43,7 +43,7 @@ Estimators
 
 A run is *converged* when it holds at least ``min_length_taus`` relaxation times (and τ's
 likelihood closes); otherwise its record keeps the point estimate with every interval
-None.  Replicas are combined by :func:`combine_green_kubo` (joint likelihood of a common
+None.  Replicas are combined by :func:`analysis.green_kubo_combine.combine_green_kubo` (joint likelihood of a common
 τ).  Cepstral analysis (Ercole et al., Sci. Rep. 7, 15835 (2017)) is not used: the
 interfacial power spectrum vanishes at ω = 0.
 """
@@ -51,120 +51,33 @@ interfacial power spectrum vanishes at ω = 0.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import constants, optimize, stats
-from scipy.fft import irfft, next_fast_len, rfft
+from scipy import constants, stats
 
 from .blocking import t_interval
-from .io import to_jsonable
+from .correlation import block_autocorrelation, fit_exponential, running_integral
 from .ou_likelihood import OuNoiseFit, fit_ou_noise
-from .replicas import weighted_mean_birge
 from .units import W_M2_PER_EV_PS_A2, resistance_m2K_W
 
 __all__ = [
     "KB_EV_K",
-    "autocorrelation",
-    "block_autocorrelation",
     "classical_heat_capacity_eV_K",
-    "combine_green_kubo",
     "conductance_from_tau_MW_m2K",
     "delta_T_likelihood",
     "delta_T_relaxation",
-    "fit_exponential",
     "gk_keys",
+    "log_standard_error",
     "naive_conductance",
     "power_from_side_energies",
-    "running_integral",
     "side_energy_from_power",
     "side_energy_likelihood",
 ]
 
 KB_EV_K = constants.k / constants.e  # [eV/K]
 _MEGA = constants.mega
-
-
-def autocorrelation(x: ArrayLike, *, max_lag: int | None = None,
-                    subtract_mean: bool = True) -> np.ndarray:
-    """Unbiased autocorrelation ⟨x(t+k) x(t)⟩ by FFT (Wiener-Khinchin), O(N log N).
-
-    The series is zero-padded to at least 2N (no circular wrap-around) and the lag-k sum
-    is divided by the number of pairs N − k.
-
-    Parameters
-    ----------
-    x : array_like, shape (n,)
-        Evenly sampled series (any unit u).
-    max_lag : int, optional
-        Largest lag returned (samples); default n − 1.
-    subtract_mean : bool, optional
-        Correlate the fluctuation x − mean(x) (default).
-
-    Returns
-    -------
-    numpy.ndarray, shape (max_lag + 1,)
-        C(k) in u², k = 0 .. max_lag.
-    """
-    x = np.asarray(x, dtype=float)
-    if x.ndim != 1 or x.size < 2:
-        raise ValueError("x must be a one-dimensional series of at least 2 samples")
-    n = x.size
-    max_lag = n - 1 if max_lag is None else int(min(max_lag, n - 1))
-    if subtract_mean:
-        x = x - x.mean()
-    size = next_fast_len(2 * n, real=True)
-    spectrum = rfft(x, size)
-    acf = irfft(spectrum.real**2 + spectrum.imag**2, size)[: max_lag + 1]
-    return acf / (n - np.arange(max_lag + 1))
-
-
-def block_autocorrelation(x: ArrayLike, n_blocks: int, max_lag: int) -> np.ndarray:
-    """Autocorrelation of each of ``n_blocks`` contiguous blocks (mean of the whole series removed).
-
-    Parameters
-    ----------
-    x : array_like, shape (n,)
-        Series (unit u); leftover samples at the start are dropped.
-    n_blocks : int
-        Number of blocks, >= 2.
-    max_lag : int
-        Largest lag (samples), below the block length.
-
-    Returns
-    -------
-    numpy.ndarray, shape (n_blocks, max_lag + 1)
-        Per-block C(k) (u²).
-    """
-    x = np.asarray(x, dtype=float)
-    length = x.size // n_blocks
-    if n_blocks < 2 or length <= max_lag:
-        raise ValueError(f"{n_blocks} blocks of {length} samples cannot hold lag {max_lag}")
-    fluct = x[x.size - n_blocks * length:] - x.mean()
-    return np.array([autocorrelation(block, max_lag=max_lag, subtract_mean=False)
-                     for block in fluct.reshape(n_blocks, length)])
-
-
-def running_integral(acf: ArrayLike, dt_ps: float) -> np.ndarray:
-    """Cumulative trapezoid integral ∫₀^t C(t') dt', I(0) = 0.
-
-    Parameters
-    ----------
-    acf : array_like, shape (m,)
-        Correlation function at lags 0, dt, 2 dt, ... (unit u²).
-    dt_ps : float
-        Lag spacing (ps).
-
-    Returns
-    -------
-    numpy.ndarray, shape (m,)
-        Running integral (u² ps).
-    """
-    c = np.asarray(acf, dtype=float)
-    out = np.zeros_like(c)
-    out[1:] = np.cumsum(0.5 * (c[1:] + c[:-1])) * dt_ps
-    return out
 
 
 def _G_MW_from_eV_ps_A2_K(value: ArrayLike) -> np.ndarray:
@@ -260,46 +173,6 @@ def side_energy_from_power(power_eV_ps: ArrayLike, dt_ps: float) -> np.ndarray:
     """
     q = np.asarray(power_eV_ps, dtype=float)
     return -np.concatenate(([0.0], np.cumsum(q) * dt_ps))
-
-
-def fit_exponential(acf: ArrayLike, dt_ps: float, *, start: int = 0,
-                    window_taus: float = 1.5, max_iter: int = 4) -> tuple[float, float, int]:
-    """Fit a e^{−t/τ} to a decaying ACF from lag ``start`` to ``start + window_taus τ``.
-
-    The window end is refined with τ (the relative noise of an ACF grows with lag).
-
-    Parameters
-    ----------
-    acf : array_like, shape (m,)
-        Correlation function (unit u²), lags 0 .. m − 1 in steps of ``dt_ps``.
-    dt_ps : float
-        Lag spacing (ps).
-    start : int
-        First lag fitted (skips a fast initial drop).
-    window_taus : float
-        Window length in units of the fitted τ.
-    max_iter : int
-        Window refinements.
-
-    Returns
-    -------
-    (amplitude, tau_ps, end) : tuple
-        a (u², extrapolated to t = 0), τ (ps), last lag fitted.
-    """
-    c = np.asarray(acf, dtype=float)
-    if not 0 <= start < c.size - 3 or not c[start] > 0:
-        raise ValueError("the ACF must be positive at the first fitted lag")
-    below = np.nonzero(c[start:] < c[start] / np.e)[0]
-    tau = (below[0] if below.size else c.size - start) * dt_ps
-    amplitude = c[start]
-    end = c.size - 1
-    for _ in range(max_iter):
-        end = int(min(c.size - 1, max(start + 4, start + round(window_taus * tau / dt_ps))))
-        t = np.arange(start, end + 1) * dt_ps
-        (amplitude, tau), _ = optimize.curve_fit(
-            lambda t, a, s: a * np.exp(-t / s), t, c[start:end + 1], p0=(amplitude, tau),
-            bounds=((0.0, 1e-3 * dt_ps), (np.inf, np.inf)))
-    return float(amplitude), float(tau), end
 
 
 def _jackknife_fits(acfs: np.ndarray, fit: Callable[[np.ndarray], tuple]) -> tuple:
@@ -424,7 +297,7 @@ def gk_keys(G_MW_m2K: float, G_se: float | None, low: float | None,
     }
 
 
-def _log_se(value: float, low: float, high: float) -> float:
+def log_standard_error(value: float, low: float, high: float) -> float:
     """value × standard error of ln(value) read off a 95 % interval (finite half if one)."""
     z = float(stats.norm.ppf(0.975))
     halves = [h for h in (math.log(value / low) if low > 0 else math.inf,
@@ -553,7 +426,7 @@ def delta_T_likelihood(delta_T_K: ArrayLike, dt_ps: float, *, n_atoms_a: int, n_
     g_meas = tuple(g_meas_unit * v for v in fit.product_interval(-1.0, -1.0))
     conv = _convergence(fit, min_length_taus)
     record = {
-        "G_MW_m2K": g, "G_se_MW_m2K": _log_se(g, g_lo, g_hi), "G_ci95_low_MW_m2K": g_lo,
+        "G_MW_m2K": g, "G_se_MW_m2K": log_standard_error(g, g_lo, g_hi), "G_ci95_low_MW_m2K": g_lo,
         "G_ci95_high_MW_m2K": g_hi, "ci_dof": math.inf,
         **_fit_keys(fit, "K"),
         **_capacity_keys(capacity, c_cl),
@@ -608,7 +481,7 @@ def side_energy_likelihood(energy_eV: ArrayLike, dt_ps: float, *, n_atoms_a: int
     g_cl = _tau_interval_G(fit, factor)
     conv = _convergence(fit, min_length_taus)
     record = {
-        "G_MW_m2K": g[0], "G_se_MW_m2K": _log_se(*g), "G_ci95_low_MW_m2K": g[1],
+        "G_MW_m2K": g[0], "G_se_MW_m2K": log_standard_error(*g), "G_ci95_low_MW_m2K": g[1],
         "G_ci95_high_MW_m2K": g[2], "ci_dof": math.inf,
         **_fit_keys(fit, "eV"),
         **_capacity_keys(capacity, c_cl),
@@ -646,143 +519,3 @@ def _capacity_notes(capacity: tuple[float, float, float], classical: float) -> l
              f"[{low / classical:.2f}, {high / classical:.2f}]: the two-reservoir (lumped) "
              "model does not describe this cell (sides not internally equilibrated on the "
              "exchange time, or a strongly anharmonic solid); treat G as indicative")]
-
-
-def combine_green_kubo(replica_results: Sequence[Mapping]) -> dict:
-    """Combine independent replicas: joint likelihood of a common τ.
-
-    Replicas of one cell share τ (and C_eff/A), while each keeps its own mean, amplitude
-    and noise: the joint profile log-likelihood of ln τ is the sum of the replicas'
-    profiles (each stored in its record as ``profile``).  Its minimum is the combined
-    REML estimate, corrected by the replicas' bootstrap median biases averaged with
-    weights 1/se²(ln τ) (the bias is a property of each run's length, not of their
-    number), and its 95 % interval is where the joint −Δℓ rises by χ²₁(0.95)/2 (the
-    replicas' bootstrap calibration of the cut is not carried over: summing likelihoods
-    brings the statistic closer to χ², tests/test_green_kubo.py shows the coverage).  The
-    replicas' agreement is tested by 2 Σ_i Δℓ_i(τ̂) ~ χ²_{R−1}; when it is significant
-    (p < 0.05), −Δℓ is divided by that χ²/(R − 1) before the interval is read
-    (a quasi-likelihood dispersion, McCullagh & Nelder, *Generalized Linear Models*, 1989,
-    §9.2), the likelihood's counterpart of the Birge ratio.  Records without a profile or
-    with different C_eff/A fall back to the inverse-variance mean of ln G with Birge
-    inflation (:func:`analysis.replicas.weighted_mean_birge`).  When a replica did not
-    converge, the combined record has no interval either.
-
-    Parameters
-    ----------
-    replica_results : sequence of mapping
-        Per-replica records of :func:`delta_T_likelihood` (or any with ``G_MW_m2K`` and,
-        when converged, ``G_ci95_low_MW_m2K``/``G_ci95_high_MW_m2K``).
-
-    Returns
-    -------
-    dict
-        :func:`gk_keys` of the combined G, ``ci_dof``, ``tau_ps`` (None for the
-        fallback), ``converged``, ``n_replicas``, ``replicas_agree_p``, ``dispersion``,
-        ``combination`` (text), ``method = "green-kubo"``, ``warnings``.
-    """
-    reps = list(replica_results)
-    if not reps:
-        raise ValueError("no replicas to combine")
-    converged = all(_replica_converged(r) for r in reps)
-    factors = [r.get("G_tau_factor_MW_m2K_ps") for r in reps]
-    joint = (all(r.get("profile") for r in reps) and None not in factors
-             and np.allclose(factors, factors[0], rtol=1e-9))
-    out = _joint_tau(reps, factors[0]) if joint else _log_mean(reps, converged)
-    notes = []
-    if out["replicas_agree_p"] is not None and out["replicas_agree_p"] < 0.05:
-        notes.append(f"replicas disagree beyond their likelihoods (p = "
-                     f"{out['replicas_agree_p']:.2g}): interval widened by the dispersion "
-                     f"{out['dispersion']:.2f}")
-    if not converged:
-        notes.append("not converged: at least one replica has no interval; the combined "
-                     "value is a point estimate")
-        out["low"] = out["high"] = out["se"] = None
-    return to_jsonable({
-        **gk_keys(out["value"], out["se"], out["low"], out["high"]),
-        "ci_dof": math.inf if converged else None, "tau_ps": out.get("tau_ps"),
-        "converged": converged, "n_replicas": len(reps),
-        "replicas_agree_p": out["replicas_agree_p"], "dispersion": out["dispersion"],
-        "combination": out["combination"], "method": "green-kubo", "warnings": notes})
-
-
-def _replica_converged(record: Mapping) -> bool:
-    if "converged" in record:
-        return bool(record["converged"])
-    return bool((record.get("convergence") or {}).get("converged"))
-
-
-def _joint_tau(reps: Sequence[Mapping], factor: float) -> dict:
-    """Sum of the replicas' profile likelihoods of ln τ (see :func:`combine_green_kubo`)."""
-    profiles = [(np.asarray(r["profile"]["log_tau_ps"], float),
-                 np.asarray(r["profile"]["delta_nll"], float)) for r in reps]
-    # past the replicas' own ranges the profiles continue with their end slopes
-    grid = np.linspace(min(p[0][0] for p in profiles) - 4.0,
-                       max(p[0][-1] for p in profiles) + 4.0, 1601)
-    total = np.sum([_extrapolated(grid, x, y) for x, y in profiles], axis=0)
-    i = int(np.argmin(total))
-    best = float(grid[i])
-    dof = len(reps) - 1
-    chi2 = 2.0 * float(total[i] - sum(y.min() for _, y in profiles))
-    p_value = float(stats.chi2.sf(chi2, dof)) if dof > 0 else None
-    dispersion = max(1.0, chi2 / dof) if p_value is not None and p_value < 0.05 else 1.0
-    excess = (total - total[i]) / dispersion - float(stats.chi2.ppf(0.95, 1)) / 2.0
-    lo_lt = _crossing(grid[: i + 1][::-1], excess[: i + 1][::-1])
-    hi_lt = _crossing(grid[i:], excess[i:])
-    weights = []
-    for r in reps:
-        low, high = r.get("tau_ci95_low_ps"), r.get("tau_ci95_high_ps")
-        ok = low and high and low > 0 and math.isfinite(high)
-        weights.append(1.0 / (math.log(high / low) / 3.92) ** 2 if ok else 1.0)
-    bias = float(np.average([float(r.get("tau_log_bias") or 0.0) for r in reps],
-                            weights=weights))
-    tau = math.exp(best - bias)
-    tau_lo = math.exp(lo_lt) if lo_lt is not None else 0.0
-    tau_hi = math.exp(hi_lt) if hi_lt is not None else math.inf
-    g = factor / tau
-    g_lo = factor / tau_hi if math.isfinite(tau_hi) else 0.0
-    g_hi = factor / tau_lo if tau_lo > 0 else math.inf
-    return {"value": g, "low": g_lo, "high": g_hi, "se": _log_se(g, g_lo, g_hi), "tau_ps": tau,
-            "replicas_agree_p": p_value, "dispersion": dispersion,
-            "combination": "joint restricted likelihood of a common τ (sum of the replicas' "
-                           "profiles), bootstrap median-bias correction, likelihood-ratio "
-                           "interval"}
-
-
-def _extrapolated(grid: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """y(x) on ``grid``: linear interpolation, continued beyond x with the end slopes."""
-    out = np.interp(grid, x, y)
-    left, right = grid < x[0], grid > x[-1]
-    slope_l = (y[1] - y[0]) / (x[1] - x[0])
-    slope_r = (y[-1] - y[-2]) / (x[-1] - x[-2])
-    out[left] = y[0] + slope_l * (grid[left] - x[0])
-    out[right] = y[-1] + slope_r * (grid[right] - x[-1])
-    return out
-
-
-def _crossing(x: np.ndarray, excess: np.ndarray) -> float | None:
-    """First x where ``excess`` (starting < 0) reaches 0, linearly interpolated; None if never."""
-    above = np.nonzero(excess >= 0.0)[0]
-    if not above.size:
-        return None
-    j = int(above[0])
-    if j == 0:
-        return float(x[0])
-    t = -excess[j - 1] / (excess[j] - excess[j - 1])
-    return float(x[j - 1] + t * (x[j] - x[j - 1]))
-
-
-def _log_mean(reps: Sequence[Mapping], converged: bool) -> dict:
-    """Fallback: inverse-variance mean of ln G with Birge inflation (or the plain mean)."""
-    values = np.array([float(r["G_MW_m2K"]) for r in reps])
-    if not converged:
-        return {"value": float(np.exp(np.mean(np.log(values)))), "low": None, "high": None,
-                "se": None, "replicas_agree_p": None, "dispersion": 1.0,
-                "combination": "geometric mean of the replicas' G (no intervals)"}
-    ses = [_log_se(float(r["G_MW_m2K"]), float(r["G_ci95_low_MW_m2K"]),
-                   float(r["G_ci95_high_MW_m2K"])) / float(r["G_MW_m2K"]) for r in reps]
-    comb = weighted_mean_birge(np.log(values), ses, [math.inf] * len(reps))
-    value = math.exp(comb["mean"])
-    return {"value": value, "low": math.exp(comb["low"]), "high": math.exp(comb["high"]),
-            "se": value * comb["se"], "replicas_agree_p": None,
-            "dispersion": comb["birge_ratio"] if comb["inflated"] else 1.0,
-            "combination": "inverse-variance mean of ln G, Birge inflation"}

@@ -48,6 +48,7 @@ from .flux import heat_flux, sample_powers
 from .io import to_jsonable
 from .jump import SIDES, fit_windows, hot_side, temperature_jump, window_mask
 from .linear_fit import linear_functionals
+from .records import QUANTITY_UNITS, conductance_keys, estimate_keys, window_systematic
 from .slow_mode import (
     integrated_time_samples,
     ou_batch_mean,
@@ -55,14 +56,13 @@ from .slow_mode import (
     transient_test,
 )
 from .steady_state import detect_steady_state
-from .units import conductance_MW_m2K, flux_W_m2, kappa_W_mK
+from .units import flux_W_m2, kappa_W_mK
 
 __all__ = [
     "DEFAULT_SETTINGS",
     "MK_W_PER_RESISTIVITY",
     "PROFILE_COLUMNS",
     "analyse_replica",
-    "estimate_keys",
     "kappa_from_resistivity",
     "profile_table",
     "validate_replica",
@@ -71,12 +71,15 @@ __all__ = [
 #: Thermal resistivity 1/κ in m K/W per (K/Å)/(W/m²) of |dT/dz|/J.  [m K W⁻¹ / (K Å⁻¹ W⁻¹ m²)]
 MK_W_PER_RESISTIVITY = 1.0 / float(kappa_W_mK(1.0, 1.0))
 
-#: Analysis settings (config values) and their defaults.
+#: Analysis settings and their defaults for a direct call of :func:`analyse_replica`.  The
+#: workflow always passes the complete ``analysis`` block of the config, whose schema
+#: (``workflow/schemas/config.schema.yaml``) is the source of these values;
+#: ``tests/test_defaults_single_source.py`` asserts that the two agree.
 DEFAULT_SETTINGS: dict = {
-    "bath_exclusion_A": 10.0,  # fit window starts this far from the bath edge [Å]
-    "interface_exclusion_A": 5.0,  # and ends this far from the interface [Å]
+    "bath_exclusion_A": 5.0,  # fit window starts this far from the bath edge [Å]
+    "interface_exclusion_A": 3.0,  # and ends this far from the interface [Å]
     "fit_windows_A": None,  # explicit {"A": [lo, hi], "B": [lo, hi]} overrides both [Å]
-    "min_discard_ps": 0.0,  # discard at least this much of the start [ps]
+    "min_discard_ps": 5.0,  # discard at least this much of the start [ps]
     "discard_factor": 1.5,  # discard this × the MSER-5 transient length [-]
     "discard_taus": 2.0,  # and at least this many τ_slow [-]
     "window_taus": 5.0,  # converged: steady window ≥ this many τ_slow [-]
@@ -97,31 +100,6 @@ DEFAULT_SETTINGS: dict = {
 #: Columns of :func:`profile_table`, in order.
 PROFILE_COLUMNS = ("z_A", "atoms_per_bin", "T_mean_K", "T_sem_K", "side", "in_fit_window",
                    "T_fit_K")
-
-_QUANTITY_UNITS = {"R_K": "m2K_W", "G": "MW_m2K", "delta_T": "K", "flux": "W_m2",
-                   "kappa_A": "W_mK", "kappa_B": "W_mK"}
-
-
-def estimate_keys(name: str, value: float, se: float, low: float, high: float) -> dict:
-    """Name an estimate's keys ``<name>[_se|_ci95_low|_ci95_high]_<unit>``.
-
-    Parameters
-    ----------
-    name : str
-        One of "R_K", "G", "delta_T", "flux", "kappa_A", "kappa_B".
-    value, se, low, high : float or None
-        Estimate, standard error and 95 % interval (None: not available).
-
-    Returns
-    -------
-    dict
-        Four entries named with the quantity's unit.
-    """
-    unit = _QUANTITY_UNITS[name]
-    number = (lambda v: None if v is None else float(v))
-    return {f"{name}_{unit}": number(value), f"{name}_se_{unit}": number(se),
-            f"{name}_ci95_low_{unit}": number(low), f"{name}_ci95_high_{unit}": number(high)}
-
 
 def validate_replica(raw: Mapping) -> dict:
     """Check one replica's raw NEMD data against the input contract and normalise it.
@@ -416,7 +394,7 @@ def analyse_replica(raw: Mapping, settings: Mapping | None = None) -> dict:
 
     T_mean, T_sem = _profile(d["temperature_K"][first:], block)
     scan = _window_scan(d, masks, T_mean, side_hot, float(flux.mean()), s)
-    out |= _systematic(out, scan, converged)
+    out |= window_systematic(out, scan, converged)
     rel_sigma = 1.0 / np.sqrt(np.where(d["atoms_per_bin"] > 0, d["atoms_per_bin"], np.nan))
     used = masks["A"] | masks["B"]
     jump = temperature_jump(d["z_A"], np.where(used, T_mean, np.nan), rel_sigma,
@@ -503,7 +481,7 @@ def _estimates(r: float, r_se: float, dof: float, series: dict, kept: slice, blo
                                                                  converged))
     r_int = _interval_or_none(r, r_se, dof, converged)
     out |= estimate_keys("R_K", r, *r_int)
-    out |= _conductance_keys(r, *r_int)
+    out |= conductance_keys(r, *r_int)
     return out
 
 
@@ -545,7 +523,7 @@ def kappa_from_resistivity(side: str, rho: float, rho_se: float, dof: float,
             low = bound = 1.0 / (hi_rho * MK_W_PER_RESISTIVITY)
             high = 1.0 / (lo_rho * MK_W_PER_RESISTIVITY) if lo_rho > 0 else None
             se = value * rho_se / rho if value is not None else None
-    unit = _QUANTITY_UNITS[f"kappa_{side}"]
+    unit = QUANTITY_UNITS[f"kappa_{side}"]
     return {f"kappa_{side}_{unit}": value, f"kappa_{side}_se_{unit}": se,
             f"kappa_{side}_ci95_low_{unit}": low, f"kappa_{side}_ci95_high_{unit}": high,
             f"kappa_{side}_lower_bound_{unit}": bound}
@@ -593,34 +571,6 @@ def _window_scan(d: dict, masks: dict, T_mean: np.ndarray, side_hot: str, flux: 
                 rows.append({"interface_bins_dropped": int(i), "bath_bins_dropped": int(j),
                              "R_K_m2K_W": (t_i[side_hot] - t_i[cold]) / flux})
     return rows
-
-
-def _systematic(out: dict, scan: list[dict], converged: bool) -> dict:
-    """Fit-window systematic error and the total interval.
-
-    The systematic is the half-range h of R_K over the window scan, read as a rectangular
-    distribution (σ_sys = h/√3, GUM type B, JCGM 100:2008 §4.3.7); the total 95 % half-width
-    is sqrt(w_stat² + (1.96 σ_sys)²) about the statistical estimate.
-    """
-    values = [row["R_K_m2K_W"] for row in scan]
-    half_range = 0.5 * (max(values) - min(values)) if len(values) > 1 else 0.0
-    total_low = total_high = None
-    if converged:
-        w_stat = 0.5 * (out["R_K_ci95_high_m2K_W"] - out["R_K_ci95_low_m2K_W"])
-        w_total = math.hypot(w_stat, 1.96 * half_range / math.sqrt(3.0))
-        total_low, total_high = out["R_K_m2K_W"] - w_total, out["R_K_m2K_W"] + w_total
-    return {"R_K_sys_m2K_W": half_range, "R_K_total_ci95_low_m2K_W": total_low,
-            "R_K_total_ci95_high_m2K_W": total_high, "window_scan": scan}
-
-
-def _conductance_keys(r: float, r_se, r_lo, r_hi) -> dict:
-    """G = 1/R_K; SE by the delta method, interval = image of the R_K interval."""
-    g = float(conductance_MW_m2K(r))
-    if r_se is None:
-        return estimate_keys("G", g, None, None, None)
-    g_lo = float(conductance_MW_m2K(r_hi)) if r_hi > 0 else float("inf")
-    g_hi = float(conductance_MW_m2K(r_lo)) if r_lo > 0 else float("inf")
-    return estimate_keys("G", g, abs(g) * r_se / abs(r), g_lo, g_hi)
 
 
 def _sanity_notes(out: dict, converged: bool) -> list[str]:

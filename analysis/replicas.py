@@ -32,13 +32,8 @@ from scipy import stats
 from .blocking import t_interval, welch_satterthwaite_dof
 from .io import to_jsonable
 from .jump import SIDES
-from .nemd import (
-    MK_W_PER_RESISTIVITY,
-    _conductance_keys,
-    _systematic,
-    estimate_keys,
-    kappa_from_resistivity,
-)
+from .nemd import MK_W_PER_RESISTIVITY, kappa_from_resistivity
+from .records import conductance_keys, estimate_keys, window_systematic
 
 __all__ = ["combine_replicas", "equal_weight_mean", "weighted_mean_birge"]
 
@@ -123,7 +118,7 @@ def combine_replicas(replica_results: Sequence[Mapping]) -> dict:
                 notes.append(f"replicas disagree beyond their errors (Cochran's Q p = "
                              f"{comb['q_p_value']:.2g}): interval from their scatter, "
                              f"{len(reps) - 1} dof")
-    out |= _conductance_keys(out["R_K_m2K_W"], out["R_K_se_m2K_W"],
+    out |= conductance_keys(out["R_K_m2K_W"], out["R_K_se_m2K_W"],
                              out["R_K_ci95_low_m2K_W"], out["R_K_ci95_high_m2K_W"])
     for side in SIDES:
         comb = _combine(reps, f"resistivity_{side}_mK_W", f"resistivity_{side}_se_mK_W",
@@ -132,7 +127,7 @@ def combine_replicas(replica_results: Sequence[Mapping]) -> dict:
         out[f"resistivity_{side}_mK_W"] = comb["mean"]
         out |= kappa_from_resistivity(
             side, rho, (rho_se or 0.0) / MK_W_PER_RESISTIVITY, comb["dof"], converged)
-    out |= _systematic(out, _mean_scan(reps), converged)
+    out |= window_systematic(out, _mean_scan(reps), converged)
     first = reps[0]
     if any(r["hot_side"] != first["hot_side"] or _windows_differ(r, first) for r in reps):
         notes.append("replicas differ in hot side or fit windows (by more than 1 Å)")

@@ -45,12 +45,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import numpy as np
-import yaml
 from scipy import stats
 
 from study.combine import combine
 from study.config import (
-    SCHEMA_PATH,
     analysis_settings,
     load_config,
     nemd_settings,
@@ -58,6 +56,7 @@ from study.config import (
     system_temperatures,
 )
 from study.nemd_target import core_hours, run_replicas, run_to_target
+from study.schema import schema_defaults
 
 
 def analyse(python: str, folder: Path, analysis: dict) -> Path:
@@ -73,8 +72,7 @@ def analyse(python: str, folder: Path, analysis: dict) -> Path:
 def target_block(config: dict, system: str, args: argparse.Namespace) -> dict:
     """The study's ``nemd.target`` (else the schema's defaults) with the command line's
     target and budget."""
-    schema = yaml.safe_load(SCHEMA_PATH.read_text())["$defs"]["target"]["properties"]
-    target = nemd_target(config, system) or {k: v["default"] for k, v in schema.items()}
+    target = nemd_target(config, system) or schema_defaults("target")
     return target | {"rel_half_width": args.target, "max_production_ps": args.max_ps,
                      "max_core_hours": args.max_core_hours, "step_ps": args.step_ps}
 

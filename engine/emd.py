@@ -54,6 +54,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.atomic_io import save_npz, write_json
+from engine.interrupt import RunInterrupted, run_until
 from engine.lammps_setup import (
     balance_along_z,
     barostat_commands,
@@ -73,6 +74,7 @@ from engine.run_state import (
     production_segments,
     read_time_file,
     run_fingerprint,
+    write_checkpoint,
 )
 from engine.runtime import mpi_world, new_lammps, run_entry_point
 from potentials import get_potential
@@ -94,14 +96,15 @@ SAMPLE_COLUMNS = ("ke_a_eV", "pe_a_eV", "ke_b_eV", "pe_b_eV", "temperature_a_K",
 class EmdSettings(MdSettings):
     """Validated, step-converted EMD settings (times in ps/fs as named, T in K, Å)."""
 
+    DRIVER = "EMD"
+    KEYS = (*MdSettings.KEYS, "minimize", "pressure_exclusion_A", "sample_every_fs")
+
     def __init__(self, settings: dict):
         super().__init__(settings)
-        self.separation_A = settings.get("separation_A")
-        self.minimize = bool(settings.get("minimize", True))
-        exclusion = settings.get("pressure_exclusion_A")
-        self.pressure_exclusion_A = 5.0 if exclusion is None else float(exclusion)
+        self.minimize = bool(settings["minimize"])
+        self.pressure_exclusion_A = float(settings["pressure_exclusion_A"])
         self.sample_steps = self._steps(float(settings["sample_every_fs"]) * 1e-3)
-        self._schedule(restart_every_ps=float(settings.get("restart_every_ps", 50.0)))
+        self._schedule(restart_every_ps=float(settings["restart_every_ps"]))
 
     @property
     def sample_ps(self) -> float:
@@ -140,9 +143,8 @@ def define_sides(lmp) -> None:
     """)
 
 
-def _separation(settings: EmdSettings, info: dict) -> float:
-    if settings.separation_A is not None:
-        return float(settings.separation_A)
+def _separation(info: dict) -> float:
+    """The gap across the periodic boundary (Å): the relaxed interface's, from the structure."""
     if "periodic_gap_A" in info:  # a grain boundary: the gap of the relaxed periodic bicrystal
         return float(info["periodic_gap_A"])
     return float(info.get("separation_relaxed_A", info["separation_A"]))
@@ -156,7 +158,7 @@ def _start(lmp, structure: Path, info: dict, s: EmdSettings, restart: Path | Non
         balance_along_z(lmp, s.potential)
         return {}
     load_structure(lmp, data_file=structure, potential=s.potential, specorder=s.specorder)
-    geometry = close_periodically(lmp, _separation(s, info))
+    geometry = close_periodically(lmp, _separation(info))
     if s.minimize:
         lmp.command("minimize 0.0 1.0e-4 2000 20000")
         lmp.command("reset_timestep 0")
@@ -332,7 +334,12 @@ def run_emd(structure: Path, info: dict, settings: EmdSettings, outdir: Path) ->
                 f"c_t_a c_t_b file {outdir / f'samples.{segment}.dat'} format ' %.15g'")
     if start_step < s.total_steps:  # a shortened run resumed past its new end runs nothing
         t0 = time.perf_counter()
-        lmp.command(f"run {s.total_steps} upto")
+        stopped = run_until(lmp, s.total_steps, comm, align=n)
+        if stopped:
+            step = int(lmp.extract_global("ntimestep"))
+            checkpoint = write_checkpoint(lmp, outdir, comm)
+            lmp.close()
+            raise RunInterrupted(stopped, step, str(checkpoint))
         lammps_seconds += time.perf_counter() - t0
     n_atoms = int(lmp.get_natoms())
     lmp.command("variable n_a equal count(side_a)")

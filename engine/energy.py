@@ -1,35 +1,33 @@
-"""Potential energies of ASE structures with LAMMPS, and relaxed bulk lattice constants.
+"""Potential energies of ASE structures with LAMMPS.
 
-Every LAMMPS instance is made by :func:`engine.runtime.new_lammps` and its
-interactions by :func:`potentials.pair_commands`, so the energies here use exactly the
-potential files (and checksums) that the MD runs use.  Units: Å, eV, amu (LAMMPS
-``metal``).  Non-periodic directions of an :class:`ase.Atoms` become shrink-wrapped
-(``s``) LAMMPS boundaries, so atoms may move along them without being lost.
+:class:`LammpsEnergy` holds one structure for repeated energy evaluations; it is the
+calculator that :class:`engine.lammps_model.LammpsModel` hands to the structure builders
+(:mod:`structures.energy_model`).  Every LAMMPS instance is made by
+:func:`engine.runtime.new_lammps` and its interactions by :func:`potentials.pair_commands`,
+so the energies here use exactly the potential files (and checksums) that the MD runs use.
+Units: Å, eV, amu (LAMMPS ``metal``).  Non-periodic directions of an :class:`ase.Atoms`
+become shrink-wrapped (``s``) LAMMPS boundaries, so atoms may move along them without
+being lost.
 """
 
 from __future__ import annotations
 
 import ctypes
-import math
 import tempfile
 from pathlib import Path
-from typing import NamedTuple, Self
+from typing import Self
 
 import numpy as np
 from ase import Atoms
-from ase.data import atomic_numbers, reference_states
-from scipy.optimize import minimize_scalar
 
 from engine.runtime import new_lammps
 from potentials import Potential, get_potential, pair_commands
-
-from structures.crystals import conventional_cell
+from structures.io import write_lammps_data
 
 __all__ = [
-    "BulkProperties",
     "LammpsEnergy",
+    "as_potential",
     "potential_energy",
-    "relax_cubic_lattice",
 ]
 
 
@@ -64,8 +62,6 @@ class LammpsEnergy:
     """
 
     def __init__(self, atoms: Atoms, *, potential: str | Potential, specorder: list[str]):
-        from structures.io import write_lammps_data
-
         self.natoms = len(atoms)
         self._lmp = new_lammps()
         with tempfile.TemporaryDirectory() as tmp:
@@ -129,68 +125,3 @@ def potential_energy(atoms: Atoms, *, potential: str | Potential, specorder: lis
     """
     with LammpsEnergy(atoms, potential=potential, specorder=specorder) as calc:
         return calc.energy()
-
-
-class BulkProperties(NamedTuple):
-    """Relaxed cubic crystal: lattice constant (Å) and cohesive energy (eV/atom, > 0)."""
-
-    lattice_constant_A: float
-    cohesive_energy_eV: float
-
-
-def relax_cubic_lattice(element: str, lattice: str, *, potential: str | Potential,
-                        specorder: list[str] | None = None, guess_A: float | None = None,
-                        repeat: int = 2, window: float = 0.15, scan_step_A: float = 0.05,
-                        tol_A: float = 1e-6) -> BulkProperties:
-    """Equilibrium lattice constant of a cubic crystal, by minimising E(a).
-
-    The energy per atom of a periodic ``repeat``³ supercell of the conventional cell is
-    scanned at the multiples of ``scan_step_A`` in ``[(1 - window) guess, (1 + window)
-    guess]``; Brent's bounded method (scipy ``minimize_scalar``) then refines the best
-    point between its two neighbours.  Atoms sit on ideal sites (no internal
-    relaxation is needed for fcc, bcc and diamond).  As the scan points do not depend
-    on the guess, two species with the same interactions (LJ labels) get bit-identical
-    lattice constants.
-
-    Parameters
-    ----------
-    element, lattice
-        Element label and ``"fcc"``, ``"bcc"`` or ``"diamond"``.
-    potential
-        Registry name of the potential, or a :class:`potentials.Potential`.
-    specorder
-        LAMMPS type order (default ``[element]``), e.g. ``["Si", "Cu"]`` for MEAM.
-    guess_A
-        Centre of the search (Å); default: ASE's reference lattice constant.
-    repeat
-        Supercell repeats per direction.
-    window
-        Relative half-width of the search interval.
-    scan_step_A
-        Spacing of the coarse scan (Å).
-    tol_A
-        Absolute tolerance on ``a`` (Å).
-
-    Returns
-    -------
-    BulkProperties
-        ``lattice_constant_A`` (Å) and ``cohesive_energy_eV`` = -E/N (eV/atom; the
-        isolated atom has zero energy with the registry potentials).
-    """
-    guess = guess_A or reference_states[atomic_numbers[element]]["a"]
-    atoms = conventional_cell(element, lattice, lattice_constant_A=guess).repeat(repeat)
-    with LammpsEnergy(atoms, potential=potential, specorder=specorder or [element]) as calc:
-        def energy_per_atom(a: float) -> float:
-            calc.set_box([a * repeat] * 3)
-            return calc.energy() / len(atoms)
-
-        grid = scan_step_A * np.arange(math.ceil((1 - window) * guess / scan_step_A),
-                                       math.floor((1 + window) * guess / scan_step_A) + 1)
-        best = int(np.argmin([energy_per_atom(a) for a in grid]))
-        if best in (0, len(grid) - 1):
-            raise ValueError(f"lattice constant of {element} ({lattice}, "
-                             f"{as_potential(potential).name}) lies outside {grid[0]:.3f}-"
-                             f"{grid[-1]:.3f} Å: give guess_A or widen window")
-        result = minimize_scalar(energy_per_atom, bounds=(grid[best - 1], grid[best + 1]),
-                                 method="bounded", options={"xatol": tol_A})
-    return BulkProperties(float(result.x), -float(result.fun))

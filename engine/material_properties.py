@@ -44,6 +44,7 @@ from scipy import constants
 from analysis.elastic import averaged_velocities, debye_temperature_K
 from analysis.phonons import ForceConstants
 from engine.energy import LammpsEnergy
+from engine.lammps_model import LammpsModel
 from structures import conventional_cell, relax_cubic_lattice
 
 __all__ = [
@@ -108,7 +109,7 @@ def bulk_crystal(element: str, lattice: str, *, potential: str, specorder: list[
                  mass_amu: float | None = None) -> BulkCrystal:
     """Relax the lattice constant of ``element`` with ``potential`` (LAMMPS, E(a) minimum)."""
     order = list(specorder or [element])
-    bulk = relax_cubic_lattice(element, lattice, potential=potential, specorder=order)
+    bulk = relax_cubic_lattice(element, lattice, model=LammpsModel(potential), specorder=order)
     mass = float(mass_amu) if mass_amu else float(conventional_cell(
         element, lattice, lattice_constant_A=bulk.lattice_constant_A).get_masses()[0])
     return BulkCrystal(element, lattice, potential, tuple(order), bulk.lattice_constant_A, mass)

@@ -7,6 +7,12 @@ and the start of production fall on a sample: the drivers' segment stitching rel
 Equilibration may begin with a barostat stage (``npt_ps`` > 0): the cell is equilibrated at
 T and zero pressure, and its box is then fixed at the mean of the stage's second half.
 ``equilibration_steps`` counts everything before production (barostat stage + NVT).
+
+The drivers have no defaults: the config schema (``workflow/schemas/config.schema.yaml``)
+is the one place they live, and the study passes complete settings
+(``study.config.nemd_settings``/``emd_settings``; ``study.schema.complete_settings``
+completes partial ones from the schema).  Every key a driver reads is listed in its
+class's :attr:`MdSettings.KEYS`; settings without one of them are refused, naming it.
 """
 
 from __future__ import annotations
@@ -17,21 +23,35 @@ __all__ = ["MdSettings"]
 class MdSettings:
     """Fields every driver reads (potential, species, T, time step, seeds) and the schedule.
 
-    Subclasses set ``sample_steps`` and then call :meth:`_schedule`.
+    Subclasses extend :attr:`KEYS` with their own keys, set ``sample_steps`` and then call
+    :meth:`_schedule`.
     """
+
+    #: Name of the driver in messages.
+    DRIVER = "MD"
+    #: Every settings key the driver reads (each must be given: there are no defaults).
+    KEYS: tuple[str, ...] = ("potential", "specorder", "temperature_K", "timestep_fs", "seeds",
+                             "langevin_damping_ps", "npt_ps", "barostat_damping_ps",
+                             "equilibration_ps", "production_ps", "restart_every_ps")
 
     sample_steps: int
 
     def __init__(self, settings: dict):
+        missing = [key for key in self.KEYS if key not in settings]
+        if missing:
+            raise ValueError(
+                f"{self.DRIVER} settings lack {', '.join(missing)}: the driver has no defaults; "
+                "pass complete settings (study.config.nemd_settings/emd_settings for a study, "
+                "study.schema.complete_settings to complete partial ones from the schema)")
         self.raw = dict(settings)
         self.potential: str = settings["potential"]
         self.specorder: list[str] = list(settings["specorder"])
         self.temperature_K = float(settings["temperature_K"])
         self.timestep_ps = float(settings["timestep_fs"]) * 1e-3
-        self.damping_ps = float(settings.get("langevin_damping_ps", 0.5))
+        self.damping_ps = float(settings["langevin_damping_ps"])
         self.seeds = {k: int(v) for k, v in settings["seeds"].items()}
-        self.npt_ps = float(settings.get("npt_ps") or 0.0)
-        self.barostat_damping_ps = float(settings.get("barostat_damping_ps") or 1.0)
+        self.npt_ps = float(settings["npt_ps"])
+        self.barostat_damping_ps = float(settings["barostat_damping_ps"])
         if self.npt_ps < 0 or self.barostat_damping_ps <= 0:
             raise ValueError(f"npt_ps = {self.npt_ps} must be >= 0 and barostat_damping_ps = "
                              f"{self.barostat_damping_ps} > 0")

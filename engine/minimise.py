@@ -12,25 +12,17 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 from ase import Atoms
 
+from engine.energy import as_potential
 from engine.runtime import new_lammps
 from potentials import Potential, pair_commands
-
+from structures.energy_model import Minimised
 from structures.io import write_lammps_data
-from engine.energy import as_potential
 
-__all__ = ["Minimised", "minimise"]
-
-
-class Minimised(NamedTuple):
-    """Result of :func:`minimise`: relaxed structure and its potential energy (eV)."""
-
-    atoms: Atoms
-    energy_eV: float
+__all__ = ["minimise"]
 
 
 def _minimise_commands(*, relax_z: bool, etol: float, ftol_eV_A: float, max_iterations: int,
@@ -73,7 +65,7 @@ def minimise(atoms: Atoms, *, potential: str | Potential, specorder: list[str],
 
     Returns
     -------
-    Minimised
+    structures.energy_model.Minimised
         The relaxed copy of ``atoms`` (positions wrapped into the new cell) and its
         potential energy (eV).
     """

@@ -57,6 +57,7 @@ import numpy as np
 
 from analysis.units import W_M2_PER_EV_PS_A2
 from engine.atomic_io import save_npz, write_json
+from engine.interrupt import RunInterrupted, run_until
 from engine.lammps_setup import (
     balance_along_z,
     barostat_commands,
@@ -65,6 +66,7 @@ from engine.lammps_setup import (
     finish_barostat,
     gather_z,
     load_structure,
+    sample_every_steps,
     side_pressures,
     stress_sampling_commands,
 )
@@ -77,6 +79,7 @@ from engine.run_state import (
     production_segments,
     read_time_file,
     run_fingerprint,
+    write_checkpoint,
 )
 from engine.runtime import mpi_world, new_lammps, run_entry_point
 from potentials import get_potential
@@ -107,34 +110,36 @@ PRESSURE_GROUPS = {"A": "press_a", "B": "press_b"}
 class NemdSettings(MdSettings):
     """Validated, step-converted NEMD settings (times in ps, lengths in Å, T in K)."""
 
+    DRIVER = "NEMD"
+    KEYS = (*MdSettings.KEYS, "delta_T_K", "bath", "heat_flux_W_m2", "initial_jump_K",
+            "fixed_thickness_A", "bath_thickness_A", "bin_width_A", "binning",
+            "planes_per_bin", "pressure_exclusion_A", "hot_side", "sample_every_ps")
+
     def __init__(self, settings: dict):
         super().__init__(settings)
-        get = settings.get
         self.delta_T_K = float(settings["delta_T_K"])
-        self.bath = get("bath", "langevin")
-        self.heat_flux_W_m2 = get("heat_flux_W_m2")
+        self.bath = settings["bath"]
+        self.heat_flux_W_m2 = settings["heat_flux_W_m2"]
         if self.bath not in ("langevin", "ehex"):
             raise ValueError(f"bath = {self.bath!r}: use 'langevin' or 'ehex'")
         if self.bath == "ehex" and not self.heat_flux_W_m2:
             raise ValueError("bath = 'ehex' imposes the heat flux: set heat_flux_W_m2 > 0")
-        self.initial_jump_K = float(get("initial_jump_K") or 0.0)
-        self.fixed_A = float(get("fixed_thickness_A", 5.0))
-        self.bath_A = float(get("bath_thickness_A", 10.0))
-        self.bin_A = float(get("bin_width_A", 2.0))
-        self.binning = get("binning") or "planes"
+        self.initial_jump_K = float(settings["initial_jump_K"])
+        self.fixed_A = float(settings["fixed_thickness_A"])
+        self.bath_A = float(settings["bath_thickness_A"])
+        self.bin_A = float(settings["bin_width_A"])
+        self.binning = settings["binning"]
         if self.binning not in ("planes", "width"):
             raise ValueError(f"binning = {self.binning!r}: use 'planes' or 'width'")
-        self.planes_per_bin = int(get("planes_per_bin") or 1)
+        self.planes_per_bin = int(settings["planes_per_bin"])
         if self.planes_per_bin < 1:
             raise ValueError(f"planes_per_bin = {self.planes_per_bin} must be at least 1")
-        exclusion = get("pressure_exclusion_A")
-        self.pressure_exclusion_A = 5.0 if exclusion is None else float(exclusion)
-        self.hot_side = get("hot_side", "A")
+        self.pressure_exclusion_A = float(settings["pressure_exclusion_A"])
+        self.hot_side = settings["hot_side"]
         self.sample_steps = self._steps(float(settings["sample_every_ps"]))
-        self.sample_every = int(get("sample_every_steps", 10))
-        if self.sample_steps % self.sample_every:
-            self.sample_every = 1
-        self._schedule(restart_every_ps=float(get("restart_every_ps", 10.0)))
+        # steps between the samples of a window: derived from the window, not a setting
+        self.sample_every = sample_every_steps(self.sample_steps)
+        self._schedule(restart_every_ps=float(settings["restart_every_ps"]))
         if self.bath == "langevin" and self.temperature_K - self.delta_T_K / 2 <= 0:
             raise ValueError(
                 f"delta_T_K={self.delta_T_K} is too large for temperature {self.temperature_K} K: "
@@ -503,7 +508,12 @@ def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) 
     """)
     t0 = time.perf_counter()
     if start_step < s.total_steps:  # a shortened run resumed past its new end runs nothing
-        lmp.command(f"run {s.total_steps} upto")
+        stopped = run_until(lmp, s.total_steps, comm, align=n_freq)
+        if stopped:
+            step = int(lmp.extract_global("ntimestep"))
+            checkpoint = write_checkpoint(lmp, outdir, comm)
+            lmp.close()
+            raise RunInterrupted(stopped, step, str(checkpoint))
     lammps_seconds += time.perf_counter() - t0
     n_atoms = int(lmp.get_natoms())
     lmp.close()

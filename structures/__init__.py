@@ -1,15 +1,23 @@
-"""Build bonded solid/solid interfaces for NEMD Kapitza-resistance runs.
+"""Build bonded solid/solid interfaces and CSL bicrystals for Kapitza-resistance runs.
+
+Pure ASE geometry: no module here imports LAMMPS, MPI or the engine.  Where a builder
+needs energies (relaxed lattice constants, the interface separation, the grain-boundary
+search) it is handed an energy model (:mod:`.energy_model`; the LAMMPS one is
+:class:`engine.lammps_model.LammpsModel`), as ASE builders take numbers and return Atoms.
 
 Modules: :mod:`.crystals` (conventional cubic cells and 45°-rotated (001) cells),
-:mod:`.coincidence` (lateral supercell matching, cross-section warnings), :mod:`.lammps_energy` (LAMMPS energies, relaxed lattice constants),
-:mod:`.interface` (the builder), :mod:`.checks` (sanity checks), :mod:`.io` (writers).
-Units: Å, eV, amu.
+:mod:`.coincidence` (lateral supercell matching, cross-section warnings),
+:mod:`.energy_model` (the protocol of the energy model, result types),
+:mod:`.bulk` (relaxed lattice constants), :mod:`.interface` (the interface builder),
+:mod:`.periodic` (periodic-z closure), :mod:`.planes` (atomic planes),
+:mod:`.csl` (CSL misorientations), :mod:`.grain_boundary` (bicrystal builder and search),
+:mod:`.grain_boundary_checks` (bicrystal verification), :mod:`.checks` (interface sanity
+checks), :mod:`.io` (writers).  Units: Å, eV, amu.
 """
 
 from __future__ import annotations
 
-from engine.energy import BulkProperties, LammpsEnergy, potential_energy, relax_cubic_lattice
-
+from .bulk import relax_cubic_lattice
 from .checks import (
     check_atom_counts,
     check_distinct_elements,
@@ -33,6 +41,7 @@ from .crystals import (
     nearest_neighbour_distance,
     rotated_cell,
 )
+from .energy_model import BulkProperties, EnergyModel, Minimised, NamedPotential
 from .interface import (
     Z_MARGIN_A,
     build_bonded_interface,
@@ -49,7 +58,9 @@ __all__ = [
     "BulkProperties",
     "Coincidence",
     "CoincidenceError",
-    "LammpsEnergy",
+    "EnergyModel",
+    "Minimised",
+    "NamedPotential",
     "build_bonded_interface",
     "cells_along_z",
     "check_atom_counts",
@@ -66,7 +77,6 @@ __all__ = [
     "min_interatomic_distance",
     "nearest_neighbour_distance",
     "optimal_separation",
-    "potential_energy",
     "recommended_lateral_A",
     "relax_cubic_lattice",
     "rotated_cell",

@@ -26,12 +26,11 @@ from ase import Atoms
 from ase.build import stack
 from scipy.optimize import minimize_scalar
 
-from engine.energy import LammpsEnergy, as_potential, relax_cubic_lattice
-from potentials import Potential
-
+from .bulk import relax_cubic_lattice
 from .checks import check_interface, min_interatomic_distance
 from .coincidence import Coincidence, cross_section_warnings, find_coincidence
 from .crystals import ROTATED_45_LATTICES, interplanar_spacing_001, lateral_cell
+from .energy_model import EnergyModel
 
 __all__ = [
     "SHORT_SIDE_THICKNESS_A",
@@ -107,15 +106,16 @@ def stack_sides(side_a: dict, side_b: dict, *, lattice_constants_A: tuple[float,
     return atoms
 
 
-def optimal_separation(side_a: dict, side_b: dict, *, potential: str | Potential,
+def optimal_separation(side_a: dict, side_b: dict, *, model: EnergyModel,
                        lattice_constants_A: tuple[float, float],
                        match: Coincidence) -> float:
     """Interface separation (Å) minimising the energy of a short rigid stack.
 
     Each side of the short stack is ``max(2, ceil(SHORT_SIDE_THICKNESS_A / a))`` cells
-    thick; z is non-periodic and the lateral registry is fixed.  The total energy is
-    scanned over gaps from half the smaller to 2.5 times the larger bulk (001) plane
-    spacing, and Brent's bounded method refines the best gap between its neighbours.
+    thick; z is non-periodic and the lateral registry is fixed.  The total energy (eV,
+    from ``model``, atom types ``[A element, B element]``) is scanned over gaps from half
+    the smaller to 2.5 times the larger bulk (001) plane spacing, and Brent's bounded
+    method refines the best gap between its neighbours.
 
     Raises
     ------
@@ -130,7 +130,7 @@ def optimal_separation(side_a: dict, side_b: dict, *, potential: str | Potential
                         n_z=n_z, separation_A=grid[0])
     on_b = short.arrays["side"] == 1
     specorder = [side_a["element"], side_b["element"]]
-    with LammpsEnergy(short, potential=potential, specorder=specorder) as calc:
+    with model.calculator(short, specorder=specorder) as calc:
         def energy(gap: float) -> float:
             positions = short.positions.copy()
             positions[on_b, 2] += gap - grid[0]
@@ -145,9 +145,9 @@ def optimal_separation(side_a: dict, side_b: dict, *, potential: str | Potential
     return float(result.x)
 
 
-def _lattice_constants(side_a: dict, side_b: dict, potential: str | Potential,
+def _lattice_constants(side_a: dict, side_b: dict, model: EnergyModel,
                        given: dict[str, float] | None) -> tuple[float, float]:
-    """Lattice constants of both sides: ``given[element]`` or relaxed with LAMMPS."""
+    """Lattice constants of both sides (Å): ``given[element]`` or relaxed with ``model``."""
     specorder = [side_a["element"], side_b["element"]]
     values = []
     for side in (side_a, side_b):
@@ -155,7 +155,7 @@ def _lattice_constants(side_a: dict, side_b: dict, potential: str | Potential,
             values.append(float(given[side["element"]]))
         else:
             values.append(relax_cubic_lattice(side["element"], side["lattice"],
-                                              potential=potential,
+                                              model=model,
                                               specorder=specorder).lattice_constant_A)
     return values[0], values[1]
 
@@ -172,7 +172,7 @@ def _validate_sides(side_a: dict, side_b: dict) -> None:
                          f"element); both are '{side_a['element']}': use labels such as Ar/Kr")
 
 
-def build_bonded_interface(*, side_a: dict, side_b: dict, potential: str | Potential,
+def build_bonded_interface(*, side_a: dict, side_b: dict, model: EnergyModel,
                            length_a_A: float, length_b_A: float, max_lateral_A: float,
                            max_strain: float,
                            lattice_constants: dict[str, float] | None = None,
@@ -187,8 +187,12 @@ def build_bonded_interface(*, side_a: dict, side_b: dict, potential: str | Poten
         ``dict(element=..., lattice="fcc"|"bcc"|"diamond", mass_amu=None)``; A is at
         low z.  Elements must differ (they are LAMMPS types); ``mass_amu`` overrides
         the element's mass (amu), e.g. for Lennard-Jones labels.
-    potential
-        Registry name of the potential (or a :class:`potentials.Potential`).
+    model
+        Energy model (:class:`structures.energy_model.EnergyModel`) for the lattice
+        constants and the separation not given, e.g.
+        :class:`engine.lammps_model.LammpsModel` of a registry potential;
+        :class:`structures.energy_model.NamedPotential` when both are given.  Its
+        ``name`` is recorded as ``info["potential"]``.
     length_a_A, length_b_A
         Target thickness of each side along z (Å); rounded to whole cells.
     max_lateral_A
@@ -196,7 +200,7 @@ def build_bonded_interface(*, side_a: dict, side_b: dict, potential: str | Poten
     max_strain
         Largest in-plane strain of either side (dimensionless).
     lattice_constants
-        ``{element: a}`` in Å; elements not listed are relaxed with the potential.
+        ``{element: a}`` in Å; elements not listed are relaxed with ``model``.
     separation_A
         Gap between the last A plane and the first B plane (Å); default: the gap that
         minimises the energy of a short rigid stack (:func:`optimal_separation`).
@@ -215,7 +219,7 @@ def build_bonded_interface(*, side_a: dict, side_b: dict, potential: str | Poten
         dimensionless); see :func:`interface_info`.
     """
     _validate_sides(side_a, side_b)
-    constants = _lattice_constants(side_a, side_b, potential, lattice_constants)
+    constants = _lattice_constants(side_a, side_b, model, lattice_constants)
     rotatable = all(s["lattice"] in ROTATED_45_LATTICES for s in (side_a, side_b))
     match = find_coincidence(*constants, max_lateral_A=max_lateral_A, max_strain=max_strain,
                              min_lateral_A=min_lateral_A,
@@ -223,11 +227,11 @@ def build_bonded_interface(*, side_a: dict, side_b: dict, potential: str | Poten
     n_z = (cells_along_z(length_a_A, constants[0]), cells_along_z(length_b_A, constants[1]))
     method = "given" if separation_A is not None else "energy_minimised"
     if separation_A is None:
-        separation_A = optimal_separation(side_a, side_b, potential=potential,
+        separation_A = optimal_separation(side_a, side_b, model=model,
                                           lattice_constants_A=constants, match=match)
     atoms = stack_sides(side_a, side_b, lattice_constants_A=constants, match=match, n_z=n_z,
                         separation_A=separation_A)
-    info = interface_info(atoms, side_a=side_a, side_b=side_b, potential=potential,
+    info = interface_info(atoms, side_a=side_a, side_b=side_b, potential=model.name,
                           lattice_constants_A=constants, match=match, n_z=n_z,
                           separation_A=separation_A)
     info["separation_method"] = method
@@ -235,10 +239,12 @@ def build_bonded_interface(*, side_a: dict, side_b: dict, potential: str | Poten
     return atoms, info
 
 
-def interface_info(atoms: Atoms, *, side_a: dict, side_b: dict, potential: str | Potential,
+def interface_info(atoms: Atoms, *, side_a: dict, side_b: dict, potential: str,
                    lattice_constants_A: tuple[float, float], match: Coincidence,
                    n_z: tuple[int, int], separation_A: float) -> dict:
     """JSON-serialisable facts about a built interface (Å, Å², amu, dimensionless).
+
+    ``potential`` is the registry name of the potential, recorded as is.
 
     Besides counts, ranges and strains: ``rotated_45`` and ``lateral_cell`` (the repeat
     unit, ``"conventional"`` or ``"rotated_45"``), ``x_direction``/``y_direction`` (the
@@ -250,7 +256,7 @@ def interface_info(atoms: Atoms, *, side_a: dict, side_b: dict, potential: str |
     z = atoms.positions[:, 2]
     top_a, bottom_b = float(z[~on_b].max()), float(z[on_b].min())
     info = {
-        "potential": as_potential(potential).name,
+        "potential": potential,
         "specorder": [side_a["element"], side_b["element"]],
         "lateral_A": float(atoms.cell[0, 0]),
         "area_A2": float(atoms.cell[0, 0] * atoms.cell[1, 1]),

@@ -1,7 +1,8 @@
-"""Atomic writers for built structures: LAMMPS data files and JSON info files.
+"""Writers for built structures: LAMMPS data files and JSON info files.
 
-Each writer puts the content in a temporary file in the destination folder and moves it
-into place with :func:`os.replace`, so a reader never sees a half-written file.
+The writers write straight to the path given.  An entry point that must never leave a
+half-written file writes to a temporary path and renames it (``engine.atomic_io.atomic_path``
+in :mod:`study.build_structure`); :mod:`structures` itself imports no engine code.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ import numpy as np
 from ase import Atoms
 from ase.data import atomic_masses, atomic_numbers
 from ase.io import write
-
-from engine.atomic_io import atomic_path
 
 __all__ = ["write_info_json", "write_lammps_data"]
 
@@ -46,9 +45,8 @@ def write_lammps_data(path: str | os.PathLike, atoms: Atoms, specorder: list[str
         return _write_typed_data(Path(path), atoms, list(specorder))
     clean = Atoms(atoms.symbols, positions=atoms.positions, cell=atoms.cell, pbc=atoms.pbc,
                   masses=atoms.get_masses())
-    with atomic_path(path) as tmp:
-        write(tmp, clean, format="lammps-data", specorder=list(specorder), masses=True,
-              units="metal", atom_style="atomic")
+    write(path, clean, format="lammps-data", specorder=list(specorder), masses=True,
+          units="metal", atom_style="atomic")
     return Path(path)
 
 
@@ -80,13 +78,11 @@ def _write_typed_data(path: Path, atoms: Atoms, specorder: list[str]) -> Path:
     lines += ["", "Atoms # atomic", ""]
     lines += [f"{i + 1} {t} {float(x)!r} {float(y)!r} {float(z)!r}"
               for i, (t, (x, y, z)) in enumerate(zip(types, atoms.positions, strict=True))]
-    with atomic_path(path) as tmp:
-        tmp.write_text("\n".join(lines) + "\n")
+    path.write_text("\n".join(lines) + "\n")
     return path
 
 
 def write_info_json(path: str | os.PathLike, info: dict) -> Path:
-    """Write a JSON-serialisable ``info`` dict (sorted keys, indented) atomically."""
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+    """Write a JSON-serialisable ``info`` dict (sorted keys, indented)."""
+    Path(path).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
     return Path(path)

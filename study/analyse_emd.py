@@ -34,10 +34,13 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import yaml
 
+from analysis import correlation
 from analysis import green_kubo as gk
 from analysis.io import load_replica, to_jsonable
+from analysis.method_comparison import estimator_checks
+from study.figures import green_kubo as green_kubo_figure
+from study.figures import style as fs
 from study.outputs import analysis_arguments, write_analysis_outputs
 
 #: Options of this analysis (keys of the config's ``emd`` block).
@@ -47,10 +50,10 @@ OPTION_KEYS = ("estimator", "bin_ps", "gap_ps", "min_length_taus", "n_bootstrap"
 
 def _schema_defaults() -> dict:
     """Defaults of :data:`OPTION_KEYS` from the config schema (the one place they live)."""
-    from study.config import SCHEMA_PATH
+    from study.schema import schema_defaults
 
-    emd = yaml.safe_load(SCHEMA_PATH.read_text())["$defs"]["emd"]["properties"]
-    return {k: emd[k]["default"] for k in OPTION_KEYS}
+    emd = schema_defaults("emd")
+    return {k: emd[k] for k in OPTION_KEYS}
 
 
 DEFAULTS = _schema_defaults()
@@ -84,25 +87,6 @@ def _estimators(raw: dict, options: dict, temperature_K: float) -> dict:
     }
 
 
-def _checks(results: dict, primary: str) -> tuple[dict, list[str]]:
-    """Capacity ratio of the reported estimator and the likelihood estimators' agreement."""
-    notes, checks = [], {"capacity_ratio": None, "capacity_ratio_ci95": None,
-                         "estimators_agree": None}
-    main = results.get(primary) or {}
-    if "capacity_ratio" in main:
-        checks["capacity_ratio"] = main["capacity_ratio"]
-        checks["capacity_ratio_ci95"] = [main["capacity_ratio_ci95_low"],
-                                         main["capacity_ratio_ci95_high"]]
-    flux, delta = results.get("flux"), results.get("delta_T")
-    if flux and delta and flux["converged"] and delta["converged"]:
-        agree = (flux["G_ci95_low_MW_m2K"] <= delta["G_ci95_high_MW_m2K"]
-                 and delta["G_ci95_low_MW_m2K"] <= flux["G_ci95_high_MW_m2K"])
-        checks["estimators_agree"] = bool(agree)
-        if not agree:
-            notes.append("the ΔT and side-energy estimators disagree beyond their 95 % CIs")
-    return checks, notes
-
-
 def _scalars(result: dict) -> dict:
     """The per-estimator summary kept in the record (no arrays, no profile)."""
     return {k: v for k, v in result.items()
@@ -129,7 +113,7 @@ def analyse(raw: dict, run: dict, options: dict) -> tuple[dict, dict, dict]:
     primary = results[name]
     if primary is None:
         raise RuntimeError(f"the reported estimator '{name}' failed: {notes}")
-    checks, check_notes = _checks(results, name)
+    checks, check_notes = estimator_checks(results, name)
     settings = run.get("settings", {})
     display = display_curves(series, results, dt, temperature, float(raw["area_total_A2"]))
     record = {
@@ -180,15 +164,15 @@ def display_curves(series: dict, results: dict, dt_ps: float, temperature_K: flo
     n = series["power"].size
     max_lag = int(min(n // 2, round(TABLE_TAUS * max(taus or [n * dt_ps]) / dt_ps)))
     lag = np.arange(max_lag + 1) * dt_ps
-    acf_q = gk.autocorrelation(series["power"], max_lag=max_lag)
+    acf_q = correlation.autocorrelation(series["power"], max_lag=max_lag)
     out = {
         "lag_ps": lag,
-        "acf_dT_K2": gk.autocorrelation(series["delta_T"], max_lag=max_lag),
+        "acf_dT_K2": correlation.autocorrelation(series["delta_T"], max_lag=max_lag),
         "acf_q_eV2_ps2": acf_q,
-        "running_integral_eV2_ps": gk.running_integral(acf_q, dt_ps),
+        "running_integral_eV2_ps": correlation.running_integral(acf_q, dt_ps),
         "G_running_MW_m2K": gk.naive_conductance(acf_q, dt_ps, temperature_K=temperature_K,
                                                  area_total_A2=area_total_A2),
-        "acf_energy_eV2": gk.autocorrelation(series["flux"], max_lag=max_lag),
+        "acf_energy_eV2": correlation.autocorrelation(series["flux"], max_lag=max_lag),
         "dt_ps": dt_ps,
     }
     if results.get("delta_T"):
@@ -209,44 +193,12 @@ def acf_table(display: dict) -> dict:
 
 
 def plot(record: dict, results: dict, path: Path) -> None:
-    """ΔT and side-energy ACFs with the fitted OU parts; running G(t), the model and G."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    d = results["display"]
-    fig = Figure(figsize=(13, 4), layout="constrained")
-    FigureCanvasAgg(fig)
-    ax1, ax2, ax3 = fig.subplots(1, 3)
-    t = d["lag_ps"]
-    for ax, key, model, name, unit, title in (
-            (ax1, "acf_dT_K2", "model_acf_dT_K2", "delta_T", "K²", "ΔT = T_A − T_B"),
-            (ax2, "acf_energy_eV2", "model_acf_energy_eV2", "flux", "eV²",
-             "side energy ε = (E_A − E_B)/2")):
-        ax.plot(t, d[key], lw=0.8, label="ACF (whole run)")
-        if model in d:
-            tau = results[name]["tau_ps"]
-            ax.plot(t, d[model], "k--", label=f"OU part σ² e^(−t/τ), τ = {tau:.3g} ps")
-        ax.axhline(0, color="0.6", lw=0.5)
-        ax.set(xlabel="lag t (ps)", ylabel=f"autocorrelation ({unit})", title=title)
-        ax.legend(fontsize="small")
-    ax3.plot(t, d["G_running_MW_m2K"], lw=0.8, label="running GK integral")
-    if "model_G_running_MW_m2K" in d:
-        ax3.plot(t, d["model_G_running_MW_m2K"], "k--", label="(a/τ) e^(−t/τ) / (A k_B T²)")
-    label = f"G ({record['estimator']}) = {record['G_MW_m2K']:.3g} MW/m²K"
-    ax3.axhline(record["G_MW_m2K"], color="C3", label=label)
-    if record["converged"]:
-        ax3.axhspan(record["G_ci95_low_MW_m2K"], min(record["G_ci95_high_MW_m2K"] or np.inf,
-                                                    3 * record["G_MW_m2K"]),
-                    color="C3", alpha=0.2, label="95 % CI")
-    else:
-        ax3.text(0.5, 0.5, "NOT CONVERGED", transform=ax3.transAxes, ha="center",
-                 va="center", fontsize=16, color="C3", alpha=0.6)
-    ax3.set(xlabel="t (ps)", ylabel="G (MW m⁻² K⁻¹)", title="Green-Kubo running integral")
-    ax3.legend(fontsize="small")
-    length = record["convergence"]["length_taus"]
-    fig.suptitle(f"EMD {record['temperature_K']:g} K, replica {record.get('replica')}: "
-                 f"R_K = {record['R_K_m2K_W']:.3g} m²K/W, run = {length:.3g} τ")
-    fig.savefig(path, dpi=120, format=path.suffix.lstrip(".") or "png")
+    """ΔT and side-energy ACFs with the fitted OU parts; running G(t), the model and G
+    (:mod:`study.figures.green_kubo`, the drawing of the paper figure too)."""
+    with fs.style("quick"):
+        fig, _ = green_kubo_figure.figure([record], [acf_table(results["display"])],
+                                          style="quick")
+        fs.save_quick(fig, path)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,21 +11,12 @@ import json
 import sys
 from pathlib import Path
 
-from analysis import analyse_replica, load_replica, plot_nemd_profile, profile_table
+from analysis import analyse_replica, load_replica, profile_table
 from analysis.io import to_jsonable
+from potentials.metals import physics_note
+from study.figures import profile
+from study.figures import style as fs
 from study.outputs import analysis_arguments, write_analysis_outputs
-
-METALS = frozenset({"Cu", "Al", "Ag", "Au", "Fe", "Mg", "Ni", "Pd", "Pt", "Ti", "W", "Mo", "Ta", "Zr"})
-
-
-def physics_note(elements: list[str]) -> str:
-    """What a reader must know about the heat carriers in this classical-MD result."""
-    metals = [e for e in elements if e in METALS]
-    if metals:
-        return (f"Classical MD: heat is carried by phonons only; the electrons of {', '.join(metals)} "
-                "and the electron-phonon coupling at the interface are absent, so this is the "
-                "phonon-phonon boundary resistance.")
-    return "Classical MD: phonon transport with classical (equipartition) statistics."
 
 
 def analyse(raw_path: Path, run_path: Path, settings: dict) -> tuple[dict, dict]:
@@ -55,11 +46,17 @@ def analyse(raw_path: Path, run_path: Path, settings: dict) -> tuple[dict, dict]
     return record, profile_table(result)
 
 
+def plot(record: dict, path: Path) -> Path:
+    """The run's profile figure (:mod:`study.figures.profile`, the drawing of the paper
+    figure too)."""
+    with fs.style("quick"):
+        return fs.save_quick(profile.figure([record], style="quick")[0], path)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = analysis_arguments(__doc__.split("\n")[0], argv)
     record, table = analyse(args.raw, args.run, json.loads(args.analysis))
-    write_analysis_outputs(args, record, table,
-                           lambda path: plot_nemd_profile(table, record, path))
+    write_analysis_outputs(args, record, table, lambda path: plot(record, path))
     return 0
 
 

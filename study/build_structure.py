@@ -15,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.atomic_io import write_json
+from engine.atomic_io import atomic_path, write_json
+from engine.lammps_model import LammpsModel
 from engine.provenance import provenance_record
 from potentials import get_potential, provenance
 from structures import build_bonded_interface, write_lammps_data
@@ -30,10 +31,12 @@ def grain_boundary_stack(system: dict) -> tuple:
     frozen), EMD closes the cell again with the gap it had (``periodic_gap_A``).
     """
     from structures.coincidence import cross_section_warnings
-    from structures.grain_boundary import boundary_planes_A, build_grain_boundary
+    from structures.grain_boundary import build_grain_boundary
+    from structures.grain_boundary_checks import boundary_planes_A
 
     atoms, gb = build_grain_boundary(
-        system["element"], system["lattice"], system["potential"], int(system["sigma"]),
+        system["element"], system["lattice"], LammpsModel(system["potential"]),
+        int(system["sigma"]),
         system["kind"], system["plane"],
         min_grain_thickness_A=max(system["length_a_A"], system["length_b_A"]),
         min_lateral_A=system.get("min_lateral_A", 0.0),
@@ -78,7 +81,7 @@ def build(system: dict, out_data: Path, out_info: Path) -> dict:
         atoms, info = build_bonded_interface(
             side_a=system["side_a"],
             side_b=system["side_b"],
-            potential=system["potential"],
+            model=LammpsModel(system["potential"]),
             length_a_A=system["length_a_A"],
             length_b_A=system["length_b_A"],
             max_lateral_A=system["max_lateral_A"],
@@ -86,7 +89,8 @@ def build(system: dict, out_data: Path, out_info: Path) -> dict:
             separation_A=system.get("separation_A"),
             min_lateral_A=system.get("min_lateral_A", 0.0),
         )
-    write_lammps_data(out_data, atoms, info["specorder"])
+    with atomic_path(out_data) as tmp:
+        write_lammps_data(tmp, atoms, info["specorder"])
     record = dict(info)
     record["provenance"] = provenance_record(
         system=system, potential=provenance(get_potential(info["potential"])))

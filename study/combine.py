@@ -1,7 +1,7 @@
 """Entry point: combine the independent replicas of one system and temperature.
 
 ``--method nemd`` combines NEMD replicas (:func:`analysis.combine_replicas`), ``--method
-green-kubo`` EMD replicas (:func:`analysis.green_kubo.combine_green_kubo`).  Both give R_K
+green-kubo`` EMD replicas (:func:`analysis.green_kubo_combine.combine_green_kubo`).  Both give R_K
 with its 95% CI over replicas and the same bookkeeping (files, seeds, provenance).
 """
 
@@ -23,7 +23,7 @@ def _nemd(replicas: list[dict]) -> dict:
 
 
 def _green_kubo(replicas: list[dict]) -> dict:
-    from analysis.green_kubo import combine_green_kubo
+    from analysis.green_kubo_combine import combine_green_kubo
 
     return {
         "estimator": replicas[0]["estimator"],

@@ -17,8 +17,9 @@ inputs and the same transmission model for G₁₂ and for the radiation conduct
 G₂ of the correction -- each with its 95 % interval (elastic-constant errors and the
 isotropisation spread, :func:`study.mismatch.model_intervals`).
 
-Outputs: ``figures/<system>_nemd_vs_emd.png`` (R_K(T) by both methods; the ratio with
-its interval and the predictions) and the same numbers in a CSV beside it.
+Outputs: ``figures/<system>_nemd_vs_emd.png`` (G(T) by both methods; the ratio with
+its interval and the predictions: :mod:`study.figures.nemd_vs_emd`, the drawing of the
+paper figure too) and the same numbers in a CSV beside it.
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ import math
 import sys
 from pathlib import Path
 
-import numpy as np
-
-from analysis.blocking import t_interval
-from engine.atomic_io import atomic_path, write_csv
+from analysis.method_comparison import conductance_ratio
+from engine.atomic_io import write_csv
+from study.figures import nemd_vs_emd
+from study.figures import style as fs
 
 COLUMNS = ["system", "temperature_K", "G_nemd_MW_m2K", "G_nemd_ci95_low_MW_m2K",
            "G_nemd_ci95_high_MW_m2K", "G_emd_MW_m2K", "G_emd_ci95_low_MW_m2K",
@@ -41,35 +42,6 @@ COLUMNS = ["system", "temperature_K", "G_nemd_MW_m2K", "G_nemd_ci95_low_MW_m2K",
            "predicted_ratio_amm", "predicted_ratio_dmm", "prediction_form",
            "predicted_ratio_amm_ci95_low", "predicted_ratio_amm_ci95_high",
            "predicted_ratio_dmm_ci95_low", "predicted_ratio_dmm_ci95_high"]
-
-
-def conductance_ratio(nemd: dict, emd: dict) -> dict:
-    """G_NEMD / G_EMD with a 95 % interval (independent estimates; delta method on logs).
-
-    The standard error of ln(ratio) is √((s₁/G₁)² + (s₂/G₂)²); the interval uses Student's
-    t with the smaller of the two records' ``ci_dof`` (conservative).
-
-    Parameters
-    ----------
-    nemd, emd : dict
-        Combined records with ``G_MW_m2K``, ``G_se_MW_m2K`` and ``ci_dof``.
-
-    Returns
-    -------
-    dict
-        ``ratio``, ``ci95_low``, ``ci95_high`` (dimensionless; NaN if a G is not positive;
-        the interval NaN when either record has no standard error: a run that did not
-        converge).
-    """
-    g1, g2 = float(nemd["G_MW_m2K"]), float(emd["G_MW_m2K"])
-    if not (g1 > 0 and g2 > 0):
-        return {"ratio": math.nan, "ci95_low": math.nan, "ci95_high": math.nan}
-    if nemd.get("G_se_MW_m2K") is None or emd.get("G_se_MW_m2K") is None:
-        return {"ratio": g1 / g2, "ci95_low": math.nan, "ci95_high": math.nan}
-    se_log = math.hypot(float(nemd["G_se_MW_m2K"]) / g1, float(emd["G_se_MW_m2K"]) / g2)
-    dof = min(float(nemd.get("ci_dof") or np.inf), float(emd.get("ci_dof") or np.inf))
-    low, high = t_interval(math.log(g1 / g2), se_log, dof)
-    return {"ratio": g1 / g2, "ci95_low": math.exp(float(low)), "ci95_high": math.exp(float(high))}
 
 
 def _number(value) -> float:
@@ -139,58 +111,6 @@ def comparison_rows(system: str, nemd: list[dict], emd: list[dict],
     return rows
 
 
-def plot_comparison(rows: list[dict], nemd: list[dict], emd: list[dict], path: Path,
-                    system: str) -> None:
-    """Left: R_K(T) by NEMD and EMD with 95 % CIs; right: G_NEMD/G_EMD and the predictions."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(10, 4), layout="constrained")
-    FigureCanvasAgg(fig)
-    ax1, ax2 = fig.subplots(1, 2)
-    for records, label, marker, shift in ((nemd, "NEMD", "o", -0.01), (emd, "EMD (Green-Kubo)",
-                                                                        "s", 0.01)):
-        recs = sorted(records, key=lambda r: float(r["temperature_K"]))
-        t = np.array([float(r["temperature_K"]) for r in recs])
-        r_k = np.array([r["R_K_m2K_W"] for r in recs], dtype=float) * 1e9
-        low = np.array([r["R_K_ci95_low_m2K_W"] for r in recs], dtype=float) * 1e9
-        high = np.array([r["R_K_ci95_high_m2K_W"] for r in recs], dtype=float) * 1e9
-        high = np.where(np.isfinite(high), high, 2 * np.nanmax(np.r_[r_k, 0.0]))
-        no_ci = ~np.isfinite(low)  # not converged: a point without a bar
-        ax1.errorbar(t * (1 + shift), r_k, yerr=[np.where(no_ci, 0.0, r_k - low),
-                                                 np.where(no_ci, 0.0, high - r_k)],
-                     fmt=marker, capsize=3, label=label)
-    ax1.set(xlabel="Temperature T (K)", ylabel=r"$R_K$ ($10^{-9}$ m$^2$K/W)",
-            title=f"{system}: NEMD and EMD, 95 % CI")
-    ax1.legend(fontsize="small")
-    if rows:
-        t = np.array([r["temperature_K"] for r in rows])
-        ratio = np.array([r["ratio_nemd_over_emd"] for r in rows])
-        err = [ratio - np.array([r["ratio_ci95_low"] for r in rows]),
-               np.array([r["ratio_ci95_high"] for r in rows]) - ratio]
-        ax2.errorbar(t, ratio, yerr=err, fmt="o", capsize=3, color="k", label="measured")
-        for key, style in (("predicted_ratio_amm", "--"), ("predicted_ratio_dmm", ":")):
-            value, color = rows[0][key], "C3" if "amm" in key else "C2"
-            low, high = rows[0].get(f"{key}_ci95_low"), rows[0].get(f"{key}_ci95_high")
-            band = low is not None and high is not None and math.isfinite(low) \
-                and math.isfinite(high)
-            if math.isfinite(value):
-                interval = f" [{low:.2f}, {high:.2f}]" if band else ""
-                ax2.axhline(value, ls=style, color=color,
-                            label=f"EET prediction, {key[-3:].upper()}: {value:.2f}{interval}")
-            if band:
-                ax2.axhspan(low, high, color=color, alpha=0.15, lw=0)
-        ax2.axhline(1.0, color="0.6", lw=0.8)
-    ax2.set(xlabel="Temperature T (K)", ylabel=r"$G_{NEMD}/G_{EMD}$ (dimensionless)",
-            title="Ratio and the Simons / Zeng-Chen prediction")
-    if rows:
-        ax2.annotate(f"models: {rows[0]['prediction_form']}, classical statistics",
-                     (0.02, 0.02), xycoords="axes fraction", fontsize="x-small")
-    ax2.legend(fontsize="small")
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=150)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--system", required=True)
@@ -209,7 +129,9 @@ def main(argv: list[str] | None = None) -> int:
             model_rows += list(csv.DictReader(handle))
     rows = comparison_rows(args.system, nemd, emd, model_rows)
     write_csv(rows, COLUMNS, args.out_csv)
-    plot_comparison(rows, nemd, emd, args.out_figure, args.system)
+    with fs.style("quick"):
+        fs.save_quick(nemd_vs_emd.figure(args.system, rows, style="quick")[0],
+                      args.out_figure)
     for r in rows:
         print(f"{args.system} {r['temperature_K']:g} K: G_NEMD/G_EMD = "
               f"{r['ratio_nemd_over_emd']:.3g} [{r['ratio_ci95_low']:.3g}, "

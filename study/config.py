@@ -1,14 +1,17 @@
-"""Study configuration: schema validation, semantic checks and per-run settings.
+"""Study configuration: the resolved config, semantic checks and per-run settings.
 
 Two layers of checks run before any MD starts:
 
 1. the JSON schema (``workflow/schemas/config.schema.yaml``, also the config's
-   documentation): types, ranges, unknown keys;
+   documentation and the one source of defaults; :mod:`study.schema`): types, ranges,
+   unknown keys;
 2. :func:`check_config`: facts the schema cannot know -- the potential exists and models
    the elements, the cold bath stays above 0 K, each side is long enough for its baths
    and fit windows, sampling intervals fit the run.
 
-Every error names the field (``systems.SiCu.length_a_A``) and says how to fix it.
+Every error names the field (``systems.SiCu.length_a_A``) and says how to fix it.  The
+per-run queries (:func:`nemd_settings`, :func:`emd_settings`, ...) give the drivers
+complete settings: the drivers have no defaults of their own.
 """
 
 from __future__ import annotations
@@ -21,6 +24,14 @@ import numpy as np
 import yaml
 
 from potentials import PotentialError, get_potential
+from study.schema import (
+    EMD_DRIVER_KEYS,
+    SCHEMA_PATH,
+    ConfigError,
+    fill_defaults,
+    load_schema,
+    validate_schema,
+)
 
 __all__ = [
     "SCHEMA_PATH",
@@ -47,35 +58,6 @@ __all__ = [
 #: Fewest sampling windows in a production run (room for a transient and for blocking).
 MIN_PRODUCTION_SAMPLES = 128
 
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "workflow" / "schemas" / "config.schema.yaml"
-
-
-class ConfigError(ValueError):
-    """A configuration field is invalid; the message names the field and the fix."""
-
-
-def _schema() -> dict:
-    return yaml.safe_load(SCHEMA_PATH.read_text())
-
-
-def _fill_defaults(instance: dict, schema: dict, root: dict) -> None:
-    """Fill ``default`` values of ``properties`` recursively (not through $ref-only overrides)."""
-    if "$ref" in schema:
-        target = root
-        for part in schema["$ref"].lstrip("#/").split("/"):
-            target = target[part]
-        schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
-    for key, sub in schema.get("properties", {}).items():
-        if key not in instance and "default" in sub:
-            instance[key] = copy.deepcopy(sub["default"])
-        if isinstance(instance.get(key), dict):
-            _fill_defaults(instance[key], sub, root)
-    extra = schema.get("additionalProperties")
-    if isinstance(extra, dict):
-        for key, value in instance.items():
-            if key not in schema.get("properties", {}) and isinstance(value, dict):
-                _fill_defaults(value, extra, root)
-
 
 def validate_config(config: dict) -> dict:
     """Validate against the JSON schema and return a copy with every default filled in.
@@ -83,20 +65,10 @@ def validate_config(config: dict) -> dict:
     Size, cross-section and flux series (``length_series_A``, ``lateral_series_A``,
     ``flux_series_W_m2``) are expanded into systems of their own (:func:`_expand_series`).
     """
-    import jsonschema
-
-    schema = _schema()
-    validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
-    if errors:
-        lines = []
-        for error in errors:
-            field = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-            lines.append(f"config field '{field}': {error.message}")
-        raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines)
-                          + "\n(see workflow/schemas/config.schema.yaml for every field)")
+    schema = load_schema()
+    validate_schema(config, schema)
     resolved = copy.deepcopy(config)
-    _fill_defaults(resolved, schema, schema)
+    fill_defaults(resolved, schema, schema)
     for sysconf in resolved["systems"].values():
         if sysconf["type"] == "grain_boundary":
             _complete_grain_boundary(sysconf)
@@ -308,7 +280,7 @@ def _check_grain_boundary(sysconf: dict, field: str) -> list[str]:
         problems.append(f"{field}.plane: {sysconf['plane']} is neither a [001] tilt plane "
                         "(h k 0) nor the twist plane (0 0 1)")
     else:
-        from structures.grain_boundary import csl_misorientation
+        from structures.csl import csl_misorientation
 
         try:
             csl_misorientation(int(sysconf["sigma"]), sysconf["kind"], sysconf["plane"])
@@ -515,9 +487,7 @@ def emd_settings(config: dict, system: str, temperature_K: float, replica: int) 
         "temperature_K": nemd["temperature_K"], "replica": nemd["replica"],
         "timestep_fs": emd["timestep_fs"] or nemd["timestep_fs"],
         "seeds": {"velocity": seeds["velocity"], "equilibration": seeds["equilibration"]},
-        **{k: emd[k] for k in ("equilibration_ps", "production_ps", "sample_every_fs",
-                               "restart_every_ps", "langevin_damping_ps", "minimize", "npt_ps",
-                               "barostat_damping_ps", "pressure_exclusion_A")},
+        **{k: emd[k] for k in EMD_DRIVER_KEYS},
     }
 
 

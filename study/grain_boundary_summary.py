@@ -12,6 +12,7 @@ temperature.  Outputs: ``figures/grain_boundaries.png`` with
   fitted beside the boundary (``kappa_A_W_mK``), a size-limited value in small cells, so the
   curve shows where R_K matters (d of order the Kapitza length κ R_K), not an absolute κ.
 
+(drawn by :mod:`study.figures.grain_boundaries`, whose left panel is the paper figure)
 and the same numbers in ``figures/grain_boundaries.csv``.
 """
 
@@ -19,14 +20,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from analysis.relations import kapitza_length, polycrystal_conductivity
-from engine.atomic_io import atomic_path, write_csv
+from analysis.relations import kapitza_length
+from engine.atomic_io import write_csv
+from study.figures import grain_boundaries
+from study.figures import style as fs
 
 COLUMNS = ["system", "element", "sigma", "kind", "plane", "misorientation_deg", "gb_energy_J_m2",
            "temperature_K", "method", "R_K_m2K_W", "R_K_ci95_low_m2K_W", "R_K_ci95_high_m2K_W",
@@ -57,59 +59,6 @@ def boundary_rows(structures: dict[str, dict], combined: list[dict]) -> list[dic
     return rows
 
 
-def _finite(value, default=np.nan) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return default
-    return number if math.isfinite(number) else default
-
-
-def plot_boundaries(rows: list[dict], path: Path, grain_sizes_nm: np.ndarray) -> None:
-    """R_K against γ (left) and κ_eff against grain size (right), units on every axis."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(10, 4), layout="constrained")
-    FigureCanvasAgg(fig)
-    ax1, ax2 = fig.subplots(1, 2)
-    for method, marker in (("nemd", "o"), ("green-kubo", "s")):
-        sel = [r for r in rows if r["method"] == method]
-        if not sel:
-            continue
-        gamma = np.array([r["gb_energy_J_m2"] for r in sel], dtype=float)
-        r_k = np.array([r["R_K_m2K_W"] for r in sel], dtype=float) * 1e9
-        low = np.array([_finite(r["R_K_ci95_low_m2K_W"], 0.0) for r in sel]) * 1e9
-        high = np.array([_finite(r["R_K_ci95_high_m2K_W"], 3 * r["R_K_m2K_W"]) for r in sel]) * 1e9
-        ax1.errorbar(gamma, r_k, yerr=[r_k - low, high - r_k], fmt=marker, capsize=3,
-                     label="NEMD" if method == "nemd" else "EMD (Green-Kubo)")
-        for g, value, r in zip(gamma, r_k, sel, strict=True):
-            ax1.annotate(f"Σ{r['sigma']} ({r['plane']}) {r['temperature_K']:g} K", (g, value),
-                         fontsize=7, xytext=(4, 4), textcoords="offset points")
-    ax1.axhline(0.0, color="0.6", lw=0.8)
-    ax1.set(xlabel=r"grain-boundary energy $\gamma$ (J/m$^2$)",
-            ylabel=r"$R_K$ ($10^{-9}$ m$^2$K/W)", title="Boundary resistance, 95 % CI")
-    ax1.legend(fontsize="small")
-    d_m = grain_sizes_nm * 1e-9
-    # a Σ1 control has no boundary, and an interval reaching below zero is cut at R_K = 0
-    for r in (r for r in rows if r["method"] == "nemd" and r["kappa_bulk_W_mK"]
-              and r["sigma"] != 1 and r["R_K_m2K_W"] > 0):
-        k_bulk = float(r["kappa_bulk_W_mK"])
-        line = ax2.plot(grain_sizes_nm, polycrystal_conductivity(k_bulk, r["R_K_m2K_W"], d_m),
-                        label=f"{r['system']} {r['temperature_K']:g} K")[0]
-        lo = max(_finite(r["R_K_ci95_low_m2K_W"], 0.0), 0.0)
-        hi = _finite(r["R_K_ci95_high_m2K_W"], 3 * r["R_K_m2K_W"])
-        ax2.fill_between(grain_sizes_nm, polycrystal_conductivity(k_bulk, hi, d_m),
-                         polycrystal_conductivity(k_bulk, lo, d_m), color=line.get_color(),
-                         alpha=0.2)
-    ax2.set(xscale="log", xlabel="grain size d (nm)", ylabel=r"$\kappa_{eff}$ (W m$^{-1}$K$^{-1}$)",
-            title=r"Polycrystal: $1/\kappa_{eff} = 1/\kappa_{bulk} + R_K/d$")
-    if ax2.lines:
-        ax2.legend(fontsize="small")
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=150)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--structures", nargs="+", type=Path, required=True,
@@ -121,7 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     structures = {p.parent.parent.name: json.loads(p.read_text()) for p in args.structures}
     rows = boundary_rows(structures, [json.loads(p.read_text()) for p in args.combined])
     write_csv(rows, COLUMNS, args.out_csv)
-    plot_boundaries(rows, args.out_figure, np.geomspace(1.0, 1000.0, 60))
+    with fs.style("quick"):
+        fig, _ = grain_boundaries.figure(rows, style="quick",
+                                         grain_sizes_nm=np.geomspace(1.0, 1000.0, 60))
+        fs.save_quick(fig, args.out_figure)
     for r in rows:
         print(f"{r['system']}: gamma = {r['gb_energy_J_m2']:.3f} J/m2, {r['temperature_K']:g} K "
               f"{r['method']}: R_K = {r['R_K_m2K_W']:.3e} m2K/W")

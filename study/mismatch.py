@@ -27,7 +27,7 @@ transmission model and inputs for G₁₂, G₁, G₂) with that interval, which
 
 Outputs: a JSON record (inputs, checks, every value, provenance), a long-format CSV table
 (one row per temperature × source) and a two-panel figure (uncorrected, EET-corrected)
-with the MD points.
+with the MD points (:mod:`study.figures.models`, the drawing of the paper figure too).
 """
 
 from __future__ import annotations
@@ -60,11 +60,13 @@ from analysis.mismatch import (
 )
 from analysis.phonons import phonon_mesh, sound_velocities, spectral_functions
 from analysis.units import conductance_MW_m2K
-from engine.atomic_io import atomic_path, write_csv, write_json
+from engine.atomic_io import write_csv, write_json
 from engine.material_properties import bulk_crystal, force_constants, material_properties
 from engine.provenance import provenance_record
 from potentials import get_potential
 from potentials import provenance as potential_provenance
+from study.figures import models as model_figures
+from study.figures import style as fs
 
 __all__ = ["CSV_COLUMNS", "DEFAULT_SETTINGS", "ISOTROPISATIONS", "draw_elastic_constants",
            "main", "model_intervals", "side_record", "table_rows"]
@@ -347,61 +349,6 @@ def _json_row(row: dict) -> dict:
                   "G_MW_m2K": float(conductance_MW_m2K(r_k)) if finite else None}
 
 
-_STYLE = {("amm", "debye"): ("C0", "AMM (Debye)"), ("dmm", "debye"): ("C1", "DMM (Debye)"),
-          ("dmm", "full"): ("C2", "DMM (full dispersion)"),
-          ("radiation", "debye"): ("C3", "radiation limit (Debye)"),
-          ("radiation", "full"): ("C4", "radiation limit (full)")}
-
-
-def plot(system: str, model_rows: list[dict], md_points: list[dict], path: Path) -> None:
-    """R_K(T), log-log: left uncorrected, right EET-corrected; MD points with 95% CIs."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4.3), sharey=True, constrained_layout=True)
-    for ax, corrected in zip(axes, (False, True), strict=True):
-        for (model, form), (color, label) in _STYLE.items():
-            for stats, style in (("quantum", "-"), ("classical", "--")):
-                sel = [r for r in model_rows if (r["model"], r["form"], r["statistics"],
-                       r["eet_correction"]) == (model, form, stats, corrected) and r["valid"]
-                       and 0 < r["G_W_m2K"] < math.inf]
-                if sel:
-                    t = [r["temperature_K"] for r in sel]
-                    ax.plot(t, [1e9 / r["G_W_m2K"] for r in sel], style, color=color, lw=1.4,
-                            label=f"{label}, {stats}")
-        for method, marker in (("nemd", "o"), ("emd", "s")):
-            pts = [p for p in md_points if (p.get("method") or "nemd") == method]
-            if not pts:
-                continue
-            value = np.array([p["R_K_m2K_W"] for p in pts]) * 1e9
-            low = np.array([p.get("R_K_ci95_low_m2K_W") or np.nan for p in pts]) * 1e9
-            high = np.array([p.get("R_K_ci95_high_m2K_W") or np.nan for p in pts]) * 1e9
-            # a CI reaching R_K <= 0 cannot be drawn on a log axis: it is cut at R_K/10 and
-            # drawn as an open-ended bar (arrow)
-            open_low = ~(low > 0.1 * value)
-            err = [np.nan_to_num(value - np.where(open_low, 0.1 * value, low)),
-                   np.nan_to_num(high - value)]
-            temps_md = [p["temperature_K"] for p in pts]
-            ax.errorbar(temps_md, value, yerr=err, fmt=marker, color="k", capsize=3,
-                        label=f"{method.upper()} (95% CI)", zorder=5)
-            if np.any(open_low):
-                ax.plot(np.asarray(temps_md)[open_low], 0.1 * value[open_low], "v", color="k",
-                        ms=5, zorder=5)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel("Temperature T (K)")
-        ax.set_title("EET-corrected (Zeng & Chen 2001)" if corrected else "uncorrected", fontsize=10)
-    axes[0].set_ylabel(r"Kapitza resistance $R_K$ ($10^{-9}$ m$^2$K/W)")
-    axes[1].legend(fontsize=7, loc="best")
-    fig.suptitle(f"{system}: mismatch models (solid: Bose-Einstein, dashed: classical) and MD",
-                 fontsize=10)
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=150)
-    plt.close(fig)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the calculation and write the JSON, CSV and figure."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -478,7 +425,9 @@ def main(argv: list[str] | None = None) -> int:
                                         timing={"wall_s": time.perf_counter() - start}),
     })
     write_csv(rows, CSV_COLUMNS, args.out_csv)
-    plot(name, model_rows, md_points, args.out_figure)
+    with fs.style("quick"):
+        fig, _ = model_figures.figure(name, rows, md_points, style="quick")
+        fs.save_quick(fig, args.out_figure)
     shown = {p["temperature_K"] for p in md_points} or {float(temps[np.argmin(abs(temps - 300))])}
     for r in model_rows:
         if r["temperature_K"] in shown and not r["eet_correction"]:

@@ -7,7 +7,8 @@ figure can be redrawn alone, e.g.::
         --combined results/LJ-AB/T40K/nemd/combined.json --out results/paper/profiles/LJ-AB_T40K
 
 Commands (each writes ``OUT.pdf``, ``OUT.svg``, ``OUT.png`` and ``OUT.csv``, see
-:mod:`study.paper_figures`):
+:mod:`study.paper_figures`; every figure is drawn by :mod:`study.figures`, the functions
+the pipeline's quick-look figures use):
 
 ``profile``           temperature profiles of the replicas, fits and jump
 ``green-kubo``        ΔT autocorrelation and running Green-Kubo integral with the models
@@ -38,8 +39,8 @@ from pathlib import Path
 
 from engine.atomic_io import write_json, write_text
 from study import paper_figures as figures
+from study.figures.style import FIGURE_FORMATS, write_csv
 from study.paper_series import series_rows, side_length_A
-from study.paper_style import FIGURE_FORMATS, write_csv
 from study.paper_sweeps import (
     FLUX_TABLE_COLUMNS,
     flux_series_rows,

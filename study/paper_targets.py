@@ -24,8 +24,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from study.config import emd_replicas, series_base, system_names, system_temperatures
+from study.figures.style import FIGURE_FORMATS
 from study.paper_series import series_members
-from study.paper_style import FIGURE_FORMATS
 from study.paper_sweeps import flux_series_members, lateral_series_members
 
 __all__ = [

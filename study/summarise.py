@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 from engine.atomic_io import atomic_path
+from study.figures import conductance
+from study.figures import style as fs
 
 COLUMNS = [
     "system", "temperature_K", "method", "R_K_m2K_W", "R_K_ci95_low_m2K_W", "R_K_ci95_high_m2K_W",
@@ -76,49 +78,10 @@ def write_summary(rows: list[dict], path: Path) -> None:
 
 
 def plot_summary(rows: list[dict], path: Path, study: str) -> None:
-    """R_K against temperature per system and method, with 95% CI error bars."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5.5, 4.0), constrained_layout=True)
-    groups = sorted({(r["system"], r["method"]) for r in rows})
-    for system, method in groups:
-        sel = [r for r in rows if r["system"] == system and r["method"] == method]
-        t = [float(r["temperature_K"]) for r in sel]
-        value = [1e9 * r["R_K_m2K_W"] for r in sel]
-        steady = [r.get("converged") is not False and r.get("stationary") in (True, "True")
-                  for r in sel]
-        # a run that did not converge has no interval: no bar at all
-        has_ci = [r.get("R_K_ci95_low_m2K_W") is not None for r in sel]
-        low = [1e9 * (r["R_K_m2K_W"] - _finite(r["R_K_ci95_low_m2K_W"], 0.0)) if ok else 0.0
-               for r, ok in zip(sel, has_ci)]
-        # an unbounded upper end (G's interval reaches 0) is drawn to 3 R_K with an arrow
-        unbounded = [ok and _finite(r["R_K_ci95_high_m2K_W"], None) is None
-                     for r, ok in zip(sel, has_ci)]
-        high = [1e9 * (_finite(r["R_K_ci95_high_m2K_W"], 3 * r["R_K_m2K_W"]) - r["R_K_m2K_W"])
-                if ok else 0.0 for r, ok in zip(sel, has_ci)]
-        bars = ax.errorbar(t, value, yerr=[low, high], fmt="none", capsize=3)
-        color = bars.lines[2][0].get_color()
-        if any(unbounded):
-            ax.plot([x for x, u in zip(t, unbounded) if u],
-                    [3 * v for v, u in zip(value, unbounded) if u], "^", color=color)
-        if any(steady):
-            ax.plot([x for x, ok in zip(t, steady) if ok],
-                    [v for v, ok in zip(value, steady) if ok], "o", color=color,
-                    label=f"{system} ({method.upper()})")
-        if not all(steady):
-            ax.plot([x for x, ok in zip(t, steady) if not ok],
-                    [v for v, ok in zip(value, steady) if not ok], "o", mfc="white", color=color,
-                    label=f"{system} ({method.upper()}), not converged (no CI) or not stationary")
-    ax.set_xlabel("Temperature T (K)")
-    ax.set_ylabel(r"Kapitza resistance $R_K$ ($10^{-9}$ m$^2$K/W)")
-    ax.set_title(f"{study}: $R_K$ with 95% confidence intervals", fontsize=10)
-    ax.legend(fontsize=8)
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=150)
-    plt.close(fig)
+    """R_K against temperature per system and method, with 95% CI error bars
+    (:mod:`study.figures.conductance`)."""
+    with fs.style("quick"):
+        fs.save_quick(conductance.figure(rows, study, style="quick"), path)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -93,3 +93,12 @@ def lj_stack(tmp_path_factory) -> dict:
     assert relaxed.returncode == 0, relaxed.stderr[-3000:]
     return {"data": folder / "relaxed.data", "info": folder / "relaxed.json",
             "settings": nemd_settings(config, "LJ-AB", 40.0, 0)}
+
+
+def pytest_configure(config):
+    """``KAPITZA_PURE_TESTS=1`` (``make test-fast``): fail any test that reaches LAMMPS,
+    MPI or Snakemake without its marker (:mod:`tests.pure_guard`)."""
+    from . import pure_guard
+
+    if pure_guard.ACTIVE:
+        pure_guard.install()

@@ -1,7 +1,8 @@
 """A private one-node SLURM cluster on this machine, for tests/test_slurm.py.
 
 Debian's SLURM 22.05 (``slurmctld slurmd slurm-client munge``, installed with apt-get if
-``sbatch`` is missing), one node on 127.0.0.1 with 2 CPUs, no accounting, state, spool
+``sbatch`` is missing and ``KAPITZA_SLURM_INSTALL=1``, never unasked on a user's machine),
+one node on 127.0.0.1 with 2 CPUs, no accounting, state, spool
 and logs in a folder of the caller's.  The daemons run in the foreground as children of
 the test process and are stopped by PID.  Jobs read ``/etc/slurm/slurm.conf`` (they do
 not see ``SLURM_CONF``), so the file is written there and restored (or removed) at stop.
@@ -54,6 +55,10 @@ def install_packages(timeout: float = 900) -> None:
     missing = _missing_tools()
     if not missing:
         return
+    if os.environ.get("KAPITZA_SLURM_INSTALL") != "1":
+        raise SlurmUnavailable(f"SLURM is not installed ({', '.join(missing)} missing); the "
+                               "test installs Debian's SLURM daemons with apt-get only when "
+                               "asked: KAPITZA_SLURM_INSTALL=1 make test (.ci/run sets it)")
     if os.geteuid() != 0:
         raise SlurmUnavailable(f"SLURM is not installed ({', '.join(missing)} missing) and "
                                "the tests do not run as root, so cannot apt-get install it")

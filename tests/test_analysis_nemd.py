@@ -10,13 +10,19 @@ import pytest
 from analysis.nemd import PROFILE_COLUMNS, analyse_replica, profile_table
 from analysis.synthetic import synthetic_replica
 
+#: Fit windows the synthetic replicas were designed for: their profile bends towards the
+#: baths over a few Å (:func:`analysis.synthetic.synthetic_replica`, ``bump_length_A``),
+#: so these tests exclude 10 Å there; the schema's defaults (5 Å, 3 Å) suit real cells.
+SYNTHETIC_WINDOWS = {"bath_exclusion_A": 10.0, "interface_exclusion_A": 5.0,
+                     "min_discard_ps": 0.0}
+
 QUANTITIES = (("R_K", "m2K_W"), ("delta_T", "K"), ("kappa_A", "W_mK"), ("kappa_B", "W_mK"))
 
 
 @pytest.mark.parametrize("hot", ["A", "B"])
 def test_single_replica_recovers_truth(hot):
     raw, truth = synthetic_replica(seed=5, hot_side=hot, n_samples=1500)
-    res = analyse_replica(raw)
+    res = analyse_replica(raw, SYNTHETIC_WINDOWS)
     json.dumps(res, allow_nan=False)  # strict JSON
     assert res["hot_side"] == hot
     for name, unit in QUANTITIES:
@@ -45,7 +51,7 @@ def test_single_replica_recovers_truth(hot):
 
 def test_profile_table_for_csv():
     raw, _ = synthetic_replica(seed=6)
-    res = analyse_replica(raw)
+    res = analyse_replica(raw, SYNTHETIC_WINDOWS)
     table = profile_table(res)
     assert tuple(table) == PROFILE_COLUMNS
     n = len(raw["z_A"])
@@ -64,7 +70,7 @@ def test_r_k_interval_coverage_and_steady_state():
     n_trials, hits, starts = 250, dict.fromkeys(QUANTITIES, 0), []
     for seed in range(1000, 1000 + n_trials):
         raw, truth = synthetic_replica(seed=seed, n_samples=1200)
-        res = analyse_replica(raw)
+        res = analyse_replica(raw, SYNTHETIC_WINDOWS)
         starts.append(res["steady_state_start_ps"])
         if not res["converged"]:  # the drift test's false alarms (~2 %)
             n_trials -= 1
@@ -83,7 +89,7 @@ def test_r_k_interval_coverage_and_steady_state():
 def test_curved_profile_is_flagged():
     # Bends reaching deep into the fit windows: both sides non-linear.
     raw, _ = synthetic_replica(seed=7, bump_length_A=25.0, bath_bump_K=15.0)
-    res = analyse_replica(raw)
+    res = analyse_replica(raw, SYNTHETIC_WINDOWS)
     assert not res["linear_A"] and not res["linear_B"]
     assert any("not linear" in w for w in res["warnings"])
 
@@ -98,7 +104,7 @@ def test_settings_and_validation():
         analyse_replica(raw, {"bath_exclusion": 5.0})
     bad = dict(raw, time_ps=raw["time_ps"] ** 1.01)
     with pytest.raises(ValueError, match="evenly"):
-        analyse_replica(bad)
+        analyse_replica(bad, SYNTHETIC_WINDOWS)
     with pytest.raises(ValueError, match="lacks"):
         analyse_replica({k: v for k, v in raw.items() if k != "area_A2"})
     with pytest.raises(ValueError, match="opposite"):
@@ -111,7 +117,7 @@ def test_run_shorter_than_its_transient_is_flagged_not_fatal():
     raw, truth = synthetic_replica(seed=11, n_samples=100, dt_ps=1.0, transient_tau_ps=60.0,
                                    area_A2=40.0)
     assert truth["slow_tau_ps"] == pytest.approx(60, rel=0.1)
-    result = analyse_replica(raw, {"min_discard_ps": 20.0})
+    result = analyse_replica(raw, SYNTHETIC_WINDOWS | {"min_discard_ps": 20.0})
     assert result["converged"] is False
     assert result["R_K_ci95_low_m2K_W"] is None and result["R_K_se_m2K_W"] is None
     assert any("not converged" in w for w in result["warnings"])
@@ -120,17 +126,17 @@ def test_run_shorter_than_its_transient_is_flagged_not_fatal():
 
 def test_large_jump_is_flagged_outside_linear_response():
     raw, _ = synthetic_replica(seed=12, delta_T_K=80.0)  # 27 % of 300 K
-    result = analyse_replica(raw)
+    result = analyse_replica(raw, SYNTHETIC_WINDOWS)
     assert result["linear_response"] is False
     assert any("linear response" in w for w in result["warnings"])
     raw, _ = synthetic_replica(seed=12, delta_T_K=20.0)
-    assert analyse_replica(raw)["linear_response"] is True
+    assert analyse_replica(raw, SYNTHETIC_WINDOWS)["linear_response"] is True
 
 
 def test_unresolved_gradient_gives_a_lower_bound_on_kappa():
     """A nearly flat side: κ's interval has no upper end, never a negative value."""
     raw, truth = synthetic_replica(seed=13, grad_B_K_per_A=0.0005, n_samples=1500)
-    result = analyse_replica(raw)
+    result = analyse_replica(raw, SYNTHETIC_WINDOWS)
     assert result["converged"]
     assert result["kappa_B_ci95_high_W_mK"] is None
     bound = result["kappa_B_lower_bound_W_mK"]
@@ -143,6 +149,6 @@ def test_window_scan_sees_a_bent_profile():
     """Bends reaching into the fit window move R_K with the window: a systematic."""
     straight, _ = synthetic_replica(seed=14, n_samples=1500)
     bent, _ = synthetic_replica(seed=14, n_samples=1500, bump_length_A=8.0, bath_bump_K=10.0)
-    s_straight = analyse_replica(straight)["R_K_sys_m2K_W"]
-    s_bent = analyse_replica(bent)["R_K_sys_m2K_W"]
+    s_straight = analyse_replica(straight, SYNTHETIC_WINDOWS)["R_K_sys_m2K_W"]
+    s_bent = analyse_replica(bent, SYNTHETIC_WINDOWS)["R_K_sys_m2K_W"]
     assert s_bent > 2 * s_straight

@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from study.compare_methods import comparison_rows, conductance_ratio, predicted_ratios
+from analysis.method_comparison import conductance_ratio
+from study.compare_methods import comparison_rows, predicted_ratios
 from study.grain_boundary_summary import boundary_rows
 
 

@@ -117,6 +117,7 @@ def _job_counts(output: str) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.snakemake
 def test_dry_run_of_default_config_lists_nemd_runs(tmp_path):
     config = load_config(DEFAULT)
     result = run([*SNAKEMAKE, "-n", "--cores", "2", "--config", f"results_dir={tmp_path}"],
@@ -134,6 +135,7 @@ def test_dry_run_of_default_config_lists_nemd_runs(tmp_path):
     assert not any(tmp_path.iterdir())  # a dry run writes nothing
 
 
+@pytest.mark.snakemake
 def test_emd_block_adds_the_green_kubo_jobs(tmp_path):
     config_file = write_config(TEST_LJ, tmp_path / "lj.yaml", tmp_path / "results")
     result = run([*SNAKEMAKE, "-n", "--cores", "2", "--configfile", config_file], timeout=120)
@@ -147,6 +149,7 @@ def test_emd_block_adds_the_green_kubo_jobs(tmp_path):
     assert counts.get("build_structure") == 1  # EMD reuses the NEMD structure
 
 
+@pytest.mark.snakemake
 @pytest.mark.parametrize("case", ["negative_temperature", "length_too_short"])
 def test_snakemake_rejects_bad_config_fast(case, tmp_path):
     path, value, expected = BAD_FIELDS[case]
@@ -165,6 +168,7 @@ def test_snakemake_rejects_bad_config_fast(case, tmp_path):
     assert not (tmp_path / "results").exists()
 
 
+@pytest.mark.snakemake
 def test_snakemake_lint_is_clean():
     result = run([*SNAKEMAKE, "--lint"], timeout=120)
     output = result.stdout + result.stderr
@@ -182,6 +186,7 @@ def _profile_threads(rule: str) -> int:
     return int((profile.get("set-threads") or {}).get(rule, 1))
 
 
+@pytest.mark.snakemake
 @pytest.mark.parametrize(
     ("cores", "set_threads"),
     [(1, None), (4, None), (4, 2), (2, 4)],
@@ -264,3 +269,72 @@ def test_a_system_can_have_its_own_number_of_replicas():
     assert nemd_replicas(config, "GB") == config["replicas"]
     with pytest.raises(ConfigError, match="replicas"):
         validate_config(_gb_config(replicas=0))
+
+
+# -- study.schema: the one source of defaults --------------------------------------------
+
+
+@pytest.mark.parametrize("path", [DEFAULT, TEST_LJ], ids=["config", "test_lj"])
+def test_complete_settings_gives_what_the_workflow_passes(path):
+    """The config's own NEMD/EMD values completed from the schema are exactly the settings
+    the workflow passes to the drivers (study.config.nemd_settings, emd_settings)."""
+    from study.schema import EMD_DRIVER_KEYS, RUN_KEYS, complete_settings
+
+    raw = yaml.safe_load(path.read_text())
+    config = load_config(path)
+    for name, system in raw["systems"].items():
+        workflow = nemd_settings(config, name, 300.0, 1)
+        run_keys = {k: workflow[k] for k in RUN_KEYS}
+        given = {**raw.get("nemd", {}), **system.get("nemd", {})}
+        assert complete_settings("nemd", {**given, **run_keys}) == workflow
+        if emd_replicas(config):
+            from study.config import emd_settings
+
+            workflow = emd_settings(config, name, 300.0, 0)
+            given = {k: v for k, v in raw["emd"].items() if k in EMD_DRIVER_KEYS}
+            completed = complete_settings("emd", {**given, **{k: workflow[k] for k in RUN_KEYS},
+                                                  "timestep_fs": workflow["timestep_fs"]})
+            assert completed == workflow
+
+
+def test_complete_settings_fills_the_schema_defaults_and_refuses_unknown_keys():
+    from study.schema import complete_settings, schema_defaults
+
+    run_keys = {"potential": "lj_argon", "specorder": ["Ar", "Kr"], "temperature_K": 40.0,
+                "seeds": {"velocity": 1, "equilibration": 2, "hot": 3, "cold": 4}}
+    settings = complete_settings("nemd", {**run_keys, "delta_T_K": 10.0})
+    defaults = schema_defaults("nemd")
+    assert settings["delta_T_K"] == 10.0
+    assert settings["fixed_thickness_A"] == defaults["fixed_thickness_A"] == 4.0
+    assert settings["timestep_fs"] > 0  # null in the schema: the potential's step
+    assert "target" not in settings
+    emd = complete_settings("emd", run_keys)
+    assert emd["restart_every_ps"] == schema_defaults("emd")["restart_every_ps"]
+    assert "estimator" not in emd and "replicas" not in emd  # analysis options, not the driver's
+    with pytest.raises(ValueError, match="fixed_thickness_a"):
+        complete_settings("nemd", {**run_keys, "fixed_thickness_a": 4.0})
+    with pytest.raises(ValueError, match="delta_T_K"):
+        complete_settings("emd", {**run_keys, "delta_T_K": 10.0})
+    with pytest.raises(ValueError, match="section"):
+        complete_settings("analysis", run_keys)
+
+
+def test_schema_validation_names_the_field():
+    from study.schema import validate_schema
+
+    config = {"systems": {"X": {"type": "grain_boundary", "element": "Si", "sigma": 5,
+                                "plane": [3, 1, 0]}}, "temperatures_K": [300.0]}
+    validate_schema(config)
+    with pytest.raises(ConfigError, match=r"config field 'nemd.fixed_thickness_A': -1.0 is "
+                                          r"less than the minimum of 0"):
+        validate_schema({**config, "nemd": {"fixed_thickness_A": -1.0}})
+
+
+@pytest.mark.parametrize("field, value", [("temperatures_K", [float("nan")]),
+                                          ("replicas", float("inf"))])
+def test_nan_and_inf_are_rejected_with_the_field_named(field, value):
+    """JSON Schema's minimum/maximum let NaN through; the config check must not."""
+    config = load_config(REPO / "config" / "test_lj.yaml")
+    config[field] = value
+    with pytest.raises(ConfigError, match=rf"'{field}(\.0)?': (nan|inf) is not a finite number"):
+        validate_config(config)

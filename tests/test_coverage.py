@@ -48,6 +48,7 @@ def _covers(record, truth):
     return record["R_K_ci95_low_m2K_W"] <= truth <= record["R_K_ci95_high_m2K_W"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("run_taus", [12.0, 24.0])
 def test_single_and_combined_intervals_cover(run_taus):
     results, truth = _analyse(run_taus, 1200, first_seed=int(run_taus) * 1000)

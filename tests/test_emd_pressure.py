@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from engine.emd import EmdSettings
+from study.schema import complete_settings
 
 from .conftest import PYTHON, run
 from .test_restart import kill_and_resume, loop_steps
@@ -23,7 +24,8 @@ def emd_settings(lj_stack, **changes) -> dict:
     base = lj_stack["settings"]
     settings = {k: base[k] for k in ("potential", "specorder", "temperature_K", "timestep_fs",
                                      "replica", "langevin_damping_ps")}
-    return settings | {"seeds": {"velocity": 17, "equilibration": 29}} | RUN | changes
+    return complete_settings("emd", settings | {"seeds": {"velocity": 17, "equilibration": 29}}
+                             | RUN | changes)
 
 
 def emd_record(lj_stack, outdir, **changes) -> dict:

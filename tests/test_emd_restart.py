@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from engine.emd import EmdSettings
+from study.schema import complete_settings
 
 from .test_restart import kill_and_resume, loop_steps
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.lammps
 # 576-atom LJ A/B cell closed periodically: 1000 NVT + 20000 NVE steps (about 15 s),
 # a restart file every 2000 steps, a sample every 10 steps.
 RUN = {"equilibration_ps": 5.0, "production_ps": 100.0, "sample_every_fs": 50.0,
-       "restart_every_ps": 10.0}
+       "restart_every_ps": 10.0, "npt_ps": 0.0}
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,8 @@ def runs(lj_stack, tmp_path_factory) -> dict:
     base = lj_stack["settings"]
     settings = {k: base[k] for k in ("potential", "specorder", "temperature_K", "timestep_fs",
                                      "replica", "langevin_damping_ps")}
-    settings |= {"seeds": {"velocity": 17, "equilibration": 29}, **RUN}
+    settings = complete_settings("emd", settings | {"seeds": {"velocity": 17,
+                                                               "equilibration": 29}, **RUN})
     s = EmdSettings(settings)
     stack = {**lj_stack, "settings": settings}
     kill_step = s.equilibration_steps + 3 * s.restart_steps

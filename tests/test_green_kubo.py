@@ -7,8 +7,10 @@ import time
 import numpy as np
 import pytest
 
+from analysis import correlation
 from analysis import green_kubo as gk
 from analysis import ou_likelihood as oul
+from analysis.green_kubo_combine import combine_green_kubo
 
 AREA_TOTAL_A2 = 2 * 250.0  # periodic cell: two interfaces of 250 Å² each
 N_A, N_B = 288, 288
@@ -29,14 +31,14 @@ def test_fft_autocorrelation_matches_direct_sum():
     x = np.random.default_rng(1).standard_normal(300)
     d = x - x.mean()
     direct = np.array([np.dot(d[: d.size - k], d[k:]) / (d.size - k) for k in range(50)])
-    assert np.allclose(gk.autocorrelation(x, max_lag=49), direct, rtol=1e-10, atol=1e-12)
+    assert np.allclose(correlation.autocorrelation(x, max_lag=49), direct, rtol=1e-10, atol=1e-12)
 
 
 def test_autocorrelation_of_a_million_samples_is_fast():
     x = np.random.default_rng(2).standard_normal(1_000_000)
-    gk.autocorrelation(x)  # warm-up (FFT plan, imports)
+    correlation.autocorrelation(x)  # warm-up (FFT plan, imports)
     t0 = time.process_time()  # CPU time: not inflated by other jobs on a busy machine
-    acf = gk.autocorrelation(x)
+    acf = correlation.autocorrelation(x)
     elapsed = time.process_time() - t0
     assert elapsed < 0.5, f"ACF of 1e6 samples took {elapsed:.2f} s of CPU"
     assert acf[0] == pytest.approx(1.0, rel=0.01) and abs(acf[1:100]).max() < 0.01
@@ -179,6 +181,7 @@ def test_simulated_bin_means_have_the_model_covariance():
 COVERAGE_CASES = [(20, 300), (50, 200), (100, 200)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("length_taus", "trials"), COVERAGE_CASES)
 def test_likelihood_G_is_median_unbiased_and_its_interval_covers(length_taus, trials):
     """OU + fast noise of 20, 50 and 100 τ: median G/truth within 5 %, 95 % CI covers 92-98 %.
@@ -277,7 +280,7 @@ def test_replicas_combine_by_joint_likelihood():
     hits, ratios, widths = [], [], []
     for _ in range(40):
         reps = [estimate(delta_T_series(rng, 30)) for _ in range(3)]
-        comb = gk.combine_green_kubo(reps)
+        comb = combine_green_kubo(reps)
         assert comb["n_replicas"] == 3 and comb["method"] == "green-kubo"
         if not comb["converged"]:
             continue
@@ -293,7 +296,7 @@ def test_replicas_combine_by_joint_likelihood():
     assert abs(np.median(ratios) - 1.0) < 0.1
     assert np.median([w[0] / w[1] for w in widths]) < 0.75
     unconverged = estimate(delta_T_series(rng, 30), min_length_taus=1000.0)
-    comb = gk.combine_green_kubo([unconverged, estimate(delta_T_series(rng, 30))])
+    comb = combine_green_kubo([unconverged, estimate(delta_T_series(rng, 30))])
     assert comb["converged"] is False and comb["G_ci95_low_MW_m2K"] is None
     assert comb["G_MW_m2K"] > 0
 

@@ -19,7 +19,7 @@ import yaml
 
 from .conftest import REPO, SNAKEMAKE, run, write_config
 
-pytestmark = pytest.mark.lammps
+pytestmark = [pytest.mark.lammps, pytest.mark.snakemake]
 
 FLUXES_W_m2 = (2.0e8, 3.2e8)  # R_K ~ 1.7e-8 m2K/W: jumps of ~3.4 K and ~5.4 K at 40 K
 

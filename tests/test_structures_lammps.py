@@ -7,16 +7,10 @@ import dataclasses
 import numpy as np
 import pytest
 
-pytest.importorskip("lammps")
-
+from engine.energy import LammpsEnergy, potential_energy
+from engine.lammps_model import LammpsModel
 from potentials import get_potential
-from structures import (
-    LammpsEnergy,
-    build_bonded_interface,
-    conventional_cell,
-    potential_energy,
-    relax_cubic_lattice,
-)
+from structures import build_bonded_interface, conventional_cell, relax_cubic_lattice
 
 pytestmark = pytest.mark.lammps
 
@@ -58,19 +52,19 @@ def tersoff_sicge():
 
 def test_lj_fcc_matches_the_hand_value():
     a_sigma, e_coh_eps = lj_fcc_by_hand()  # 1.5496 σ, 7.4634 ε
-    bulk = relax_cubic_lattice("Ar", "fcc", potential="lj_argon", specorder=["Ar", "Kr"])
+    bulk = relax_cubic_lattice("Ar", "fcc", model=LammpsModel("lj_argon"), specorder=["Ar", "Kr"])
     assert bulk.lattice_constant_A / SIGMA_A == pytest.approx(a_sigma, abs=1e-5)
     assert bulk.cohesive_energy_eV / EPSILON_EV == pytest.approx(e_coh_eps, rel=1e-6)
 
 
 def test_sw_silicon():
-    bulk = relax_cubic_lattice("Si", "diamond", potential="sw_si")
+    bulk = relax_cubic_lattice("Si", "diamond", model=LammpsModel("sw_si"))
     assert bulk.lattice_constant_A == pytest.approx(5.431, abs=0.002)
     assert bulk.cohesive_energy_eV == pytest.approx(4.3366, abs=1e-3)  # 2.1683 eV x 2
 
 
 def test_eam_mishin_copper():
-    bulk = relax_cubic_lattice("Cu", "fcc", potential="eam_cu_mishin")
+    bulk = relax_cubic_lattice("Cu", "fcc", model=LammpsModel("eam_cu_mishin"))
     assert bulk.lattice_constant_A == pytest.approx(3.615, abs=0.001)
     assert bulk.cohesive_energy_eV == pytest.approx(3.54, abs=0.001)
 
@@ -80,7 +74,7 @@ def test_eam_mishin_copper():
 def test_meam_jelinek_reproduces_its_reference_states(element, lattice, alat_A, ec_eV):
     # 2NN MEAM builds its pair term so that the reference structure (library.meam:
     # alat, Ec) is the equilibrium exactly; only the numerical tolerance remains.
-    bulk = relax_cubic_lattice(element, lattice, potential="meam_jelinek2012",
+    bulk = relax_cubic_lattice(element, lattice, model=LammpsModel("meam_jelinek2012"),
                                specorder=["Si", "Cu"])
     assert bulk.lattice_constant_A == pytest.approx(alat_A, abs=1e-4)
     assert bulk.cohesive_energy_eV == pytest.approx(ec_eV, abs=1e-4)
@@ -88,7 +82,7 @@ def test_meam_jelinek_reproduces_its_reference_states(element, lattice, alat_A, 
 
 @pytest.mark.parametrize(("element", "alat_A"), [("Si", 5.432), ("Ge", 5.657)])
 def test_tersoff_si_and_ge(element, alat_A):
-    bulk = relax_cubic_lattice(element, "diamond", potential=tersoff_sicge(),
+    bulk = relax_cubic_lattice(element, "diamond", model=LammpsModel(tersoff_sicge()),
                                specorder=["Si", "Ge"])
     assert bulk.lattice_constant_A == pytest.approx(alat_A, abs=0.002)
 
@@ -106,7 +100,7 @@ def test_energy_is_extensive_and_positions_can_be_reset():
 
 
 def test_lj_separation_is_the_bulk_plane_spacing():
-    _, info = build_bonded_interface(side_a=AR, side_b=KR, potential="lj_argon",
+    _, info = build_bonded_interface(side_a=AR, side_b=KR, model=LammpsModel("lj_argon"),
                                          length_a_A=16.0, length_b_A=16.0, max_lateral_A=12.0,
                                          max_strain=0.0)
     a = info["lattice_constant_a_A"]
@@ -120,7 +114,7 @@ def test_lj_separation_is_the_bulk_plane_spacing():
 def test_si_cu_meam_interface():
     _, info = build_bonded_interface(side_a={"element": "Si", "lattice": "diamond"},
                                          side_b={"element": "Cu", "lattice": "fcc"},
-                                         potential="meam_jelinek2012", length_a_A=11.0,
+                                         model=LammpsModel("meam_jelinek2012"), length_a_A=11.0,
                                          length_b_A=11.0, max_lateral_A=12.0, max_strain=0.01)
     assert (info["n_lateral_a"], info["n_lateral_b"]) == (2, 3)
     assert abs(info["strain_a"]) < 1e-3 and abs(info["strain_b"]) < 1e-3
@@ -134,7 +128,6 @@ def test_two_types_of_one_element_give_the_same_energy(tmp_path):
     import numpy as np
     from ase.build import bulk
 
-    from engine.energy import potential_energy
     from engine.runtime import new_lammps
     from potentials import get_potential, pair_commands
     from structures.io import write_lammps_data
@@ -167,9 +160,9 @@ def test_rotated_cell_is_the_same_interface():
              "side_b": {"element": "Cu", "lattice": "fcc"}}
     gaps = {}
     for low, high in ((15.0, 16.0), (20.0, 22.0)):
-        _, info = build_bonded_interface(**sides, potential="meam_jelinek2012", length_a_A=11.0,
-                                         length_b_A=11.0, min_lateral_A=low, max_lateral_A=high,
-                                         max_strain=0.01)
+        _, info = build_bonded_interface(**sides, model=LammpsModel("meam_jelinek2012"),
+                                         length_a_A=11.0, length_b_A=11.0, min_lateral_A=low,
+                                         max_lateral_A=high, max_strain=0.01)
         gaps[info["lateral_cell"]] = info["separation_A"]
         assert (info["n_lateral_a"], info["n_lateral_b"]) == (4, 6)
     assert gaps["rotated_45"] == pytest.approx(gaps["conventional"], abs=1e-4)

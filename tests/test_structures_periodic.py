@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from structures.checks import min_interatomic_distance
+from structures.energy_model import NamedPotential
 from structures.interface import build_bonded_interface
 from structures.periodic import make_periodic_stack, periodic_gap_A, periodic_z_bounds
 
@@ -15,10 +16,10 @@ LJ_SIDES = ({"element": "Ar", "lattice": "fcc", "mass_amu": 39.948},
 
 @pytest.fixture(scope="module")
 def built():
-    return build_bonded_interface(side_a=LJ_SIDES[0], side_b=LJ_SIDES[1], potential="lj_argon",
-                                  length_a_A=21.0, length_b_A=21.0, max_lateral_A=11.0,
-                                  max_strain=0.001, lattice_constants={"Ar": 5.26, "Kr": 5.26},
-                                  separation_A=2.63)
+    return build_bonded_interface(side_a=LJ_SIDES[0], side_b=LJ_SIDES[1],
+                                  model=NamedPotential("lj_argon"), length_a_A=21.0,
+                                  length_b_A=21.0, max_lateral_A=11.0, max_strain=0.001,
+                                  lattice_constants={"Ar": 5.26, "Kr": 5.26}, separation_A=2.63)
 
 
 def test_periodic_stack_has_two_equal_interfaces(built):

@@ -6,8 +6,9 @@
 #
 # Outputs: {RESULTS}/paper/ (each figure as PDF, SVG and PNG with its plotted numbers in a
 # CSV of the same stem; the summary table as CSV and LaTeX) and {RESULTS}/provenance.json.
-# The figure code (workflow/paper.py) reads only the JSON/CSV files written by the other
-# rules, so any figure can be redrawn alone.  File names: workflow/paper_targets.py.
+# The figure code (study/paper.py, drawing in study/figures/) reads only the JSON/CSV
+# files written by the other rules, so any figure can be redrawn alone.  File names:
+# study/paper_targets.py.
 import shlex
 
 from study.paper_series import series_members
