@@ -48,6 +48,7 @@ from .flux import heat_flux, sample_powers
 from .io import to_jsonable
 from .jump import SIDES, fit_windows, hot_side, temperature_jump, window_mask
 from .linear_fit import linear_functionals
+from .physical_checks import failed_checks, physical_checks
 from .records import QUANTITY_UNITS, conductance_keys, estimate_keys, window_systematic
 from .slow_mode import (
     integrated_time_samples,
@@ -91,6 +92,7 @@ DEFAULT_SETTINGS: dict = {
     "max_flux_imbalance": 0.05,  # warn above this |P_hot + P_cold| / mean |P| (and 3 SE) [-]
     "drift_alpha": 0.01,  # steady-state drift test level [-]
     "max_jump_fraction": 0.2,  # linear response: flag ΔT above this fraction of T [-]
+    "max_rms_displacement_fraction": 0.3,  # a side is solid below this rms/a₀ [-]
     "scan_interface_bins": [0, 1, 2],  # bins dropped next to the interface in the scan
     "scan_bath_bins": [0, 1, 2],  # bins dropped next to the bath in the scan
     "bath": "ehex",  # bath kind of the run: "ehex" (bath atoms carry the slow mode) or
@@ -128,6 +130,8 @@ def validate_replica(raw: Mapping) -> dict:
     d |= {k: float(np.asarray(raw[k])) for k in ("area_A2", "z_interface_A")}
     d |= {k: tuple(np.asarray(raw[k], dtype=float).ravel()) for k in ("hot_region_A",
                                                                      "cold_region_A")}
+    d |= {k: np.asarray(raw[k], dtype=float).ravel() for k in ("max_msd_A2", "atomic_volume_A3")
+          if k in raw}
     n, m = d["time_ps"].size, d["z_A"].size
     _require(d["time_ps"].ndim == 1 and np.all(np.diff(d["time_ps"]) > 0) and
              d["time_ps"][0] > 0, "time_ps must be positive and increasing")
@@ -319,6 +323,21 @@ def analyse_replica(raw: Mapping, settings: Mapping | None = None) -> dict:
     """
     s = _settings(settings)
     d = validate_replica(raw)
+    try:
+        return _analyse(d, s)
+    except ValueError as error:
+        # a run that is no measurement (a side melted) can also defeat the steady-state
+        # analysis: say why instead of only how it failed
+        solid = {k: v for k, v in physical_checks(d, {}, s).items() if k.startswith("crystal")}
+        broken = failed_checks(solid)
+        if broken:
+            raise ValueError(f"{error}; this run is not a valid measurement, no R_K: "
+                             + "; ".join(broken)) from error
+        raise
+
+
+def _analyse(d: dict, s: dict) -> dict:
+    """:func:`analyse_replica` on validated data ``d`` and complete settings ``s``."""
     notes: list[str] = []
     side_hot = hot_side(d["z_interface_A"], d["hot_region_A"], d["cold_region_A"])
     windows = s["fit_windows_A"] or fit_windows(
@@ -414,9 +433,16 @@ def analyse_replica(raw: Mapping, settings: Mapping | None = None) -> dict:
                      f"{100 * s['max_jump_fraction']:.0f} % of T = {T_ref:.0f} K; lower the "
                      "heat flux (nemd.heat_flux_W_m2) or the bath difference (nemd.delta_T_K)")
     notes += _sanity_notes(out, converged)
+    checks = physical_checks(d, out | flux_info, s)
+    failures = failed_checks(checks)
+    if failures:
+        notes += [f"physically invalid, no interval: {why}" for why in failures]
+        out = _without_intervals(out)
     blocks = {k: block_means(series[k][kept], block)
               for k in ("delta_T", "flux", "grad_A", "grad_B")}
     out |= {
+        "physically_valid": not failures,
+        "physical_checks": checks,
         "converged": converged,
         "convergence": {"tau_slow_ps": tau_ps, "tau_slow_upper_ps": tau_hi,
                         "tau_data_ps": tau_fp_samples * dt,
@@ -425,7 +451,7 @@ def analyse_replica(raw: Mapping, settings: Mapping | None = None) -> dict:
                         "heat_capacity_atoms": atoms, "reasons": reasons},
         "linear_response": linear_response,
         "T_mean_K": T_ref,
-        "ci_dof": est.dof if converged else None,
+        "ci_dof": est.dof if converged and not failures else None,
         "hot_side": side_hot,
         **flux_info,
         "grad_A_K_per_A": float(series["grad_A"][kept].mean()),
@@ -537,12 +563,13 @@ def _flux_check(d: dict, t_start: float, s: dict, notes: list[str]) -> dict:
     except ValueError as error:
         notes.append(f"bath energy balance not checked: {error}")
         return {"flux_imbalance": None, "flux_imbalance_se": None, "power_hot_eV_ps": None,
-                "power_cold_eV_ps": None}
+                "power_hot_se_eV_ps": None, "power_cold_eV_ps": None, "power_cold_se_eV_ps": None}
     notes += info["warnings"]
     if info["flux_imbalance"] > max(s["max_flux_imbalance"], 3.0 * info["flux_imbalance_se"]):
         notes.append(f"hot/cold bath powers differ by {100 * info['flux_imbalance']:.1f} %")
     return {k: info[k] for k in ("flux_imbalance", "flux_imbalance_se", "power_hot_eV_ps",
-                                 "power_cold_eV_ps")}
+                                 "power_hot_se_eV_ps", "power_cold_eV_ps",
+                                 "power_cold_se_eV_ps")}
 
 
 def _window_scan(d: dict, masks: dict, T_mean: np.ndarray, side_hot: str, flux: float,
@@ -571,6 +598,11 @@ def _window_scan(d: dict, masks: dict, T_mean: np.ndarray, side_hot: str, flux: 
                 rows.append({"interface_bins_dropped": int(i), "bath_bins_dropped": int(j),
                              "R_K_m2K_W": (t_i[side_hot] - t_i[cold]) / flux})
     return rows
+
+
+def _without_intervals(out: dict) -> dict:
+    """``out`` with every standard error and interval set to None (point estimates kept)."""
+    return {k: (None if ("_se_" in k or "_ci95_" in k) else v) for k, v in out.items()}
 
 
 def _sanity_notes(out: dict, converged: bool) -> list[str]:

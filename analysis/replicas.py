@@ -98,15 +98,25 @@ def combine_replicas(replica_results: Sequence[Mapping]) -> dict:
         ``R_K_sys_m2K_W``, ``R_K_total_ci95_low_m2K_W``/``_high_``, ``ci_dof`` (of R_K),
         ``converged``, ``linear_response``, ``q_p_value``, ``n_replicas``,
         ``n_blocks`` (total), ``flux_imbalance`` (largest), ``linear_A``/``linear_B``/
-        ``stationary`` (all replicas), ``hot_side``, ``fit_windows_A``,
+        ``stationary`` (all replicas), ``physically_valid`` (at least one replica passed
+        :mod:`analysis.physical_checks`; the others are left out and listed in
+        ``excluded_replicas``), ``hot_side``, ``fit_windows_A``,
         ``steady_state_start_ps`` (latest), ``replicas`` (per replica: R_K, its SE,
         converged, tau_slow_ps, steady_window_ps), ``combination`` and ``warnings``.
     """
     if len(replica_results) == 0:
         raise ValueError("no replicas to combine")
-    reps = list(replica_results)
-    converged = all(r.get("converged") for r in reps)
-    notes = [f"replica {i}: {w}" for i, r in enumerate(reps) for w in r["warnings"]]
+    every = list(replica_results)
+    notes = [f"replica {i}: {w}" for i, r in enumerate(every) for w in r["warnings"]]
+    # a physically invalid replica (a side melted, baths the wrong way...) measures nothing:
+    # it is left out; with none valid the point estimate is their mean and has no interval
+    valid = [r for r in every if r.get("physically_valid", True)]
+    excluded = [i for i, r in enumerate(every) if not r.get("physically_valid", True)]
+    if excluded:
+        notes.append(f"replicas {excluded} left out of the combination: physically invalid "
+                     "(see their physical_checks)")
+    reps = valid or every
+    converged = bool(valid) and all(r.get("converged") for r in reps)
     out: dict = {}
     for name, unit in _COMBINED:
         comb = _combine(reps, f"{name}_{unit}", f"{name}_se_{unit}", "ci_dof", converged)
@@ -135,8 +145,12 @@ def combine_replicas(replica_results: Sequence[Mapping]) -> dict:
         notes.append("not converged: at least one replica has no interval; the combined "
                      "value is a point estimate")
     imbalances = [r["flux_imbalance"] for r in reps if r.get("flux_imbalance") is not None]
+    if not valid:
+        notes.append("no physically valid replica: no interval")
     out |= {
         "converged": converged,
+        "physically_valid": bool(valid),
+        "excluded_replicas": excluded,
         "linear_response": all(r.get("linear_response", True) for r in reps),
         "n_replicas": len(reps),
         "n_blocks": int(sum(r["n_blocks"] for r in reps)),

@@ -54,7 +54,6 @@ from pathlib import Path
 import numpy as np
 
 from engine.atomic_io import save_npz, write_json
-from engine.interrupt import RunInterrupted, run_until
 from engine.lammps_setup import (
     balance_along_z,
     barostat_commands,
@@ -69,12 +68,13 @@ from engine.md_settings import MdSettings
 from engine.provenance import provenance_record
 from engine.run_state import (
     RESTART_NAMES,
+    SampleFiles,
     driver_main,
     prepare_run,
     production_segments,
     read_time_file,
     run_fingerprint,
-    write_checkpoint,
+    run_production,
 )
 from engine.runtime import mpi_world, new_lammps, run_entry_point
 from potentials import get_potential
@@ -272,7 +272,8 @@ def run_emd(structure: Path, info: dict, settings: EmdSettings, outdir: Path) ->
     """Run (or resume) one EMD replica; return the merged samples written to ``raw.npz``."""
     comm = mpi_world()
     rank = comm.Get_rank() if comm is not None else 0
-    state = prepare_run(outdir, run_fingerprint(settings.raw, structure), comm)
+    state = prepare_run(outdir, run_fingerprint(settings.raw, structure), comm,
+                        SampleFiles(("samples",), (), settings.equilibration_steps))
     restart, start_step, segment = state.restart, state.start_step, state.segment
     lmp = new_lammps(comm=comm, log_file=outdir / f"log.{segment}.lammps")
     wall_start = time.perf_counter()
@@ -334,12 +335,7 @@ def run_emd(structure: Path, info: dict, settings: EmdSettings, outdir: Path) ->
                 f"c_t_a c_t_b file {outdir / f'samples.{segment}.dat'} format ' %.15g'")
     if start_step < s.total_steps:  # a shortened run resumed past its new end runs nothing
         t0 = time.perf_counter()
-        stopped = run_until(lmp, s.total_steps, comm, align=n)
-        if stopped:
-            step = int(lmp.extract_global("ntimestep"))
-            checkpoint = write_checkpoint(lmp, outdir, comm)
-            lmp.close()
-            raise RunInterrupted(stopped, step, str(checkpoint))
+        run_production(lmp, s.total_steps, outdir, comm, align=n)
         lammps_seconds += time.perf_counter() - t0
     n_atoms = int(lmp.get_natoms())
     lmp.command("variable n_a equal count(side_a)")

@@ -29,6 +29,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import socket
 import sys
 from collections.abc import Callable
@@ -38,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.atomic_io import write_json
-from engine.interrupt import RunInterrupted, StopSignals
+from engine.interrupt import RunInterrupted, StopSignals, run_until
 from engine.runtime import mpi_world, new_lammps
 
 __all__ = [
@@ -46,11 +47,13 @@ __all__ = [
     "RunFolderBusy",
     "RunFolderLock",
     "RunState",
+    "SampleFiles",
     "driver_main",
     "prepare_run",
     "production_segments",
     "read_time_file",
     "run_fingerprint",
+    "run_production",
     "stitched_rows",
     "write_checkpoint",
 ]
@@ -172,9 +175,9 @@ def _clear_stale_state(outdir: Path, fingerprint: dict) -> list[str]:
     return sorted(removed)
 
 
-def _newest_restart(outdir: Path, comm) -> tuple[Path | None, int]:
-    """The readable restart file with the largest time step (``None, 0`` if none)."""
-    best, best_step = None, 0
+def _restart_steps(outdir: Path, comm) -> list[tuple[Path, int]]:
+    """Readable restart files and their time steps, newest first (collective)."""
+    found = []
     for name in RESTART_NAMES:
         path = outdir / name
         if not path.is_file():
@@ -187,13 +190,100 @@ def _newest_restart(outdir: Path, comm) -> tuple[Path | None, int]:
             step = -1
         finally:
             probe.close()
-        if step > best_step:
-            best, best_step = path, step
-    return best, best_step
+        if step > 0:
+            found.append((path, step))
+    return sorted(found, key=lambda item: -item[1])
 
 
-def prepare_run(outdir: Path, fingerprint: dict, comm) -> RunState:
+@dataclass(frozen=True)
+class SampleFiles:
+    """The time series a driver writes per segment (``<prefix>.<segment>.dat``), so that a
+    checkpoint is only resumed when the samples before it are complete."""
+
+    time_prefixes: tuple[str, ...]  # fix ave/time files: one row per sample, step first
+    chunk_prefixes: tuple[str, ...]  # fix ave/chunk files: a "step nchunks count" header
+    first_step: int  # samples exist only after this step (the production's start)
+
+
+def _sample_steps(path: Path, chunk: bool) -> set[int]:
+    steps = set()
+    for line in path.read_text(errors="replace").splitlines():
+        fields = line.split()
+        if not fields or line.startswith("#"):
+            continue
+        if chunk and len(fields) != 3:
+            continue
+        try:
+            steps.add(int(float(fields[0])))
+        except ValueError:
+            break
+    return steps
+
+
+def _segment_starts(outdir: Path) -> dict[int, int]:
+    starts = {}
+    for path in outdir.glob("segment.*.json"):
+        try:
+            meta = json.loads(path.read_text())
+            starts[int(meta["segment"])] = int(meta["start_step"])
+        except (ValueError, KeyError, OSError):
+            starts[int(path.name.split(".")[1])] = -1  # a record cut short: unusable
+    return starts
+
+
+def _gap_before(outdir: Path, files: SampleFiles, resume_step: int) -> str | None:
+    """Why the samples written so far do not reach ``resume_step`` (None when they do)."""
+    starts = {k: s for k, s in _segment_starts(outdir).items() if s < resume_step}
+    order = sorted(starts)
+    for i, seg in enumerate(order):
+        end = starts[order[i + 1]] if i + 1 < len(order) else resume_step
+        if starts[seg] < 0:
+            return f"segment {seg} has an unreadable record"
+        if end <= files.first_step:
+            continue
+        for prefix, chunk in ([(p, False) for p in files.time_prefixes]
+                              + [(p, True) for p in files.chunk_prefixes]):
+            path = outdir / f"{prefix}.{seg}.dat"
+            if not path.is_file() or end not in _sample_steps(path, chunk):
+                return f"{path.name} has no sample at step {end} (written only in part?)"
+    return None
+
+
+def _drop_segments_from(outdir: Path, first_step: int) -> list[str]:
+    """Remove the segments that started at or after ``first_step`` (superseded)."""
+    removed = []
+    for seg, start in _segment_starts(outdir).items():
+        if start >= first_step or start < 0:
+            for path in [outdir / f"segment.{seg}.json", *outdir.glob(f"*.{seg}.dat"),
+                         *outdir.glob(f"log.{seg}.lammps")]:
+                if path.exists():
+                    path.unlink()
+                    removed.append(path.name)
+    return removed
+
+
+def _choose_restart(outdir: Path, files: SampleFiles | None,
+                    restarts: list[tuple[Path, int]]) -> tuple[Path | None, int, list[str]]:
+    """The newest restart whose samples are complete (rank 0): (path, step, messages)."""
+    messages = []
+    for path, step in restarts:
+        gap = _gap_before(outdir, files, step) if files is not None else None
+        if gap is None:
+            return path, step, messages
+        messages.append(f"checkpoint {path.name} (step {step}) not resumed: {gap}")
+    return None, 0, messages
+
+
+def prepare_run(outdir: Path, fingerprint: dict, comm,
+                files: SampleFiles | None = None) -> RunState:
     """Make ``outdir`` hold only this run's state; return where to (re)start (collective).
+
+    The newest readable checkpoint is resumed only when the samples written before it are
+    complete (``files``): a segment cut short, e.g. by a full disk that LAMMPS ignored,
+    leaves sample files that stop before the checkpoint, and stitching them would fail on
+    every rerun.  Then the older checkpoint is tried, and without one the run starts
+    afresh; each decision is printed to the log.  Segments that started at or after the
+    checkpoint resumed (attempts that wrote nothing usable) are removed.
 
     Parameters
     ----------
@@ -202,6 +292,8 @@ def prepare_run(outdir: Path, fingerprint: dict, comm) -> RunState:
     fingerprint : dict
         :func:`run_fingerprint` of this run.
     comm : mpi4py communicator or None
+    files : SampleFiles, optional
+        The driver's per-segment time series (no consistency check without).
     """
     rank = comm.Get_rank() if comm is not None else 0
     if rank == 0:
@@ -213,10 +305,28 @@ def prepare_run(outdir: Path, fingerprint: dict, comm) -> RunState:
                   file=sys.stderr)
     if comm is not None:
         comm.Barrier()
-    restart, start_step = _newest_restart(outdir, comm)
-    segment = len(list(outdir.glob("segment.*.json")))
+    restarts = _restart_steps(outdir, comm)
+    choice = None
+    if rank == 0:
+        restart, start_step, messages = _choose_restart(outdir, files, restarts)
+        if messages and restart is not None:
+            messages.append(f"resuming from the older checkpoint {restart.name} (step "
+                            f"{start_step})")
+        if restart is None and (restarts or any(outdir.glob("segment.*.json"))):
+            for pattern in STATE_PATTERNS:
+                for stale in outdir.glob(pattern):
+                    stale.unlink()
+            messages.append("no consistent checkpoint left: starting afresh")
+        elif restart is not None:
+            dropped = _drop_segments_from(outdir, start_step)
+            if dropped:
+                messages.append(f"dropped the superseded segment files {', '.join(dropped)}")
+        for message in messages:
+            print(f"{outdir}: {message}", file=sys.stderr, flush=True)
+        choice = (restart, start_step, max(_segment_starts(outdir), default=-1) + 1)
     if comm is not None:
-        segment = comm.bcast(segment, root=0)
+        choice = comm.bcast(choice, root=0)
+    restart, start_step, segment = choice
     state = RunState(restart, start_step, segment)
     if rank == 0:
         write_json(outdir / f"segment.{segment}.json",
@@ -299,6 +409,39 @@ def write_checkpoint(lmp, outdir: Path, comm) -> Path:
     return path
 
 
+def run_production(lmp, upto_step: int, outdir: Path, comm, *, align: int) -> None:
+    """Run the production up to ``upto_step`` so that SIGINT/SIGTERM stop it within
+    seconds (:func:`engine.interrupt.run_until`); on a stop write a checkpoint, close
+    ``lmp`` and raise :class:`engine.interrupt.RunInterrupted` (collective)."""
+    stopped = run_until(lmp, upto_step, comm, align=align)
+    if stopped:
+        step = int(lmp.extract_global("ntimestep"))
+        checkpoint = write_checkpoint(lmp, outdir, comm)
+        lmp.close()
+        raise RunInterrupted(stopped, step, str(checkpoint))
+
+
+#: Free space (bytes) below which a failed run is blamed on a full file system.
+LOW_SPACE_BYTES = 16 * 1024 * 1024
+
+
+def _disk_full(outdir: Path) -> str | None:
+    """A message when ``outdir``'s file system is (nearly) full, else None.
+
+    LAMMPS does not stop when a write fails with ENOSPC: its files are cut short and the
+    run fails later for a reason that hides the cause, so every failure checks this.
+    """
+    try:
+        free = shutil.disk_usage(outdir if Path(outdir).exists() else Path(outdir).parent).free
+    except OSError:
+        return None
+    if free >= LOW_SPACE_BYTES:
+        return None
+    return (f"the file system of {outdir} is full ({free / 2**20:.1f} MiB free), so files "
+            "were written only in part: free space (or move results_dir) and rerun; the run "
+            "resumes from its last checkpoint whose samples are complete, or afresh")
+
+
 def driver_main(argv: list[str] | None, description: str, settings_class: type,
                 run: Callable) -> int:
     """Command line shared by the MD drivers: ``--structure --info --settings --outdir``.
@@ -323,6 +466,11 @@ def driver_main(argv: list[str] | None, description: str, settings_class: type,
         if mpi_world() is None or mpi_world().Get_rank() == 0:
             print(f"{args.outdir}: {stopped}", file=sys.stderr, flush=True)
         return stopped.exit_status
+    except Exception:
+        full = _disk_full(args.outdir)
+        if full:
+            print(f"error: {full}", file=sys.stderr, flush=True)
+        raise
     finally:
         if lock is not None:
             lock.release()

@@ -201,6 +201,9 @@ FAILURE_HINTS = (
      "emd.timestep_fs), check that temperatures_K keeps both sides solid, and that the "
      "structure was relaxed with this potential")),
     ("out of range atoms", "atoms moved too far in one step: shorten the timestep"),
+    ("do not form (001) planes", ("a side is no longer a crystal at this temperature (it "
+     "melted or its planes are lost): lower temperatures_K below the potential's melting "
+     "point, or check the structure")),
     ("no space left on device", ("the file system of the results folder is full: free space "
      "(or set results_dir elsewhere) and rerun; the run resumes from its last consistent "
      "checkpoint")),

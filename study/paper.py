@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import math
 import shlex
@@ -38,6 +37,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from engine.atomic_io import write_json, write_text
+from potentials import sha256_of
 from study import paper_figures as figures
 from study.figures.style import FIGURE_FORMATS, write_csv
 from study.paper_series import series_rows, side_length_A
@@ -184,14 +184,6 @@ def latex_table(rows: Sequence[Mapping], study: str = "") -> str:
 
 # -- provenance -----------------------------------------------------------------------
 
-def sha256_file(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def run_seeds(combined: Sequence[Mapping]) -> list[dict]:
     """Seeds of every run, from the combined records (one entry per replica).
 
@@ -222,7 +214,7 @@ def figure_entries(stems: Sequence[str | Path]) -> list[dict]:
         entries.append({"figure": str(stem),
                         "files": {fmt: str(files[fmt]) for fmt in FIGURE_FORMATS},
                         "data": str(files["csv"]),
-                        "sha256": {fmt: sha256_file(p) for fmt, p in files.items()}})
+                        "sha256": {fmt: sha256_of(p) for fmt, p in files.items()}})
     return entries
 
 
@@ -260,7 +252,7 @@ def provenance(config: Mapping, config_files: Sequence[str], overrides: Mapping,
     """
     from engine.provenance import provenance_record
 
-    files = [{"path": str(p), "sha256": sha256_file(p) if Path(p).is_file() else None}
+    files = [{"path": str(p), "sha256": sha256_of(p) if Path(p).is_file() else None}
              for p in config_files]
     command = "snakemake paper --cores all" + "".join(
         f" --configfile {shlex.quote(str(p))}" for p in config_files)
@@ -269,7 +261,7 @@ def provenance(config: Mapping, config_files: Sequence[str], overrides: Mapping,
         config_overrides=dict(overrides), config=dict(config),
         potentials=potentials_used(config), runs=run_seeds(combined),
         figures=figure_entries(figure_stems),
-        tables=[{"path": str(p), "sha256": sha256_file(p)} for p in tables])
+        tables=[{"path": str(p), "sha256": sha256_of(p)} for p in tables])
 
 
 # -- command line ---------------------------------------------------------------------

@@ -68,13 +68,6 @@ def side_length_A(structure: Mapping) -> float:
                      for s in ("a", "b"))
 
 
-def _number(value) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return math.nan
-
-
 def _has_error(record: Mapping) -> bool:
     """Whether a record carries an uncertainty of R_K (a converged run)."""
     try:

@@ -23,7 +23,7 @@ COLUMNS = [
     "R_K_total_ci95_low_m2K_W", "R_K_total_ci95_high_m2K_W", "delta_T_K", "flux_W_m2",
     "kappa_A_W_mK", "kappa_A_lower_bound_W_mK", "kappa_B_W_mK", "kappa_B_lower_bound_W_mK",
     "n_replicas", "n_blocks", "flux_imbalance", "converged", "linear_response", "stationary",
-    "potential", "note", "target_status", "flags",
+    "potential", "note", "target_status", "flags", "warnings",
 ]
 # Short aliases required by downstream users (same numbers).
 ALIASES = {"R_K_ci95_low": "R_K_ci95_low_m2K_W", "R_K_ci95_high": "R_K_ci95_high_m2K_W"}
@@ -32,6 +32,11 @@ ALIASES = {"R_K_ci95_low": "R_K_ci95_low_m2K_W", "R_K_ci95_high": "R_K_ci95_high
 def flags(record: dict) -> str:
     """Why a result must be read with care, in a few words separated by "; " (or "")."""
     out = []
+    if record.get("physically_valid") is False:
+        out.append("physically invalid: no valid replica (a side melted or the baths failed; "
+                   "see physical_checks in the replica records)")
+    elif record.get("excluded_replicas"):
+        out.append(f"replicas {record['excluded_replicas']} physically invalid, left out")
     if record.get("converged") is False:
         out.append("not converged: no interval, run longer (see its record's convergence)")
     if record.get("linear_response") is False:
@@ -53,6 +58,7 @@ def summary_rows(records: list[dict]) -> list[dict]:
     for rec in records:
         row = {key: rec.get(key) for key in COLUMNS}
         row["flags"] = flags(rec)
+        row["warnings"] = " | ".join(rec.get("warnings") or [])
         row.update({alias: rec.get(source) for alias, source in ALIASES.items()})
         rows.append(row)
     return sorted(rows, key=lambda r: (r["system"], r["method"], float(r["temperature_K"])))

@@ -60,8 +60,10 @@ def _is_settings(node: ast.AST) -> bool:
 
 
 def _settings_key(node: ast.AST) -> str | None:
-    """``key`` when ``node`` is ``settings["key"]`` (or ``raw[...]``, ``self.raw[...]``)."""
-    if (isinstance(node, ast.Subscript) and _is_settings(node.value)
+    """``key`` when ``node`` reads ``settings["key"]`` (or ``raw[...]``, ``self.raw[...]``;
+    an assignment to such a subscript is not a read)."""
+    if (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load)
+            and _is_settings(node.value)
             and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
         return node.slice.value
     return None
