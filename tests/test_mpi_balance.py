@@ -44,4 +44,11 @@ def test_two_rank_runs_are_balanced_and_reproducible(lj_stack, tmp_path):
 
 
 def test_one_rank_runs_do_not_balance(lj_stack, tmp_path):
-    assert not IMBALANCE.search(nemd(lj_stack, tmp_path / "serial", 1))
+    log = nemd(lj_stack, tmp_path / "serial", 1)
+    # the log is the real serial run (not an empty or foreign file) ...
+    assert "1 by 1 by 1 MPI processor grid" in log
+    assert len(re.findall(r"Loop time of .* on 1 procs", log)) >= 2
+    assert (tmp_path / "serial" / "raw.npz").exists()
+    # ... and it never balanced (the same pattern finds the 2-rank runs' balance step)
+    assert not IMBALANCE.search(log)
+    assert not re.search(r"^\s*balance ", log, re.MULTILINE)
