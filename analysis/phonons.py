@@ -1,11 +1,13 @@
 """Harmonic lattice dynamics from real-space force constants: dispersion, DOS, group velocities.
 
-The force constants come from finite displacements in a periodic supercell
-(:func:`engine.material_properties.force_constants`).  This module is pure NumPy:
+The force constants come from phonopy with LAMMPS forces in a periodic supercell
+(:func:`engine.phonopy_forces.force_constants`, symmetrised there, with the acoustic sum
+rule).  This module is pure NumPy:
 
-* :class:`ForceConstants` symmetrises Φ, imposes the acoustic sum rule, and splits each
-  pair interaction equally among its shortest periodic images (Parlinski, Li &
-  Kawazoe, PRL 78, 4063, 1997);
+* :class:`ForceConstants` holds Φ of the unit-cell atoms against every supercell atom,
+  splits each pair interaction equally among its shortest periodic images (Parlinski,
+  Li & Kawazoe, PRL 78, 4063, 1997; the rule phonopy uses too), and, for raw Φ (e.g. a
+  hand-built model), symmetrises it and imposes the acoustic sum rule;
 * :func:`dynamical_matrix` builds D(q) = Σ Φ e^{iq·d}/√(m_i m_j) and ∂D/∂q;
 * :func:`phonon_mesh` diagonalises D on a Monkhorst–Pack mesh and returns ω and the
   group velocity along the transport axis, v_z = ∂ω/∂q_z from the Hellmann–Feynman
@@ -64,12 +66,15 @@ class ForceConstants:
         Cartesian positions of every supercell atom (Å).
     phi_eV_A2 : (nb, 3, N, 3) float
         Φ[i, α, J, β] = ∂²E/∂u_iα∂u_Jβ (eV/Å²).
+    impose_symmetry : bool
+        Symmetrise Φ and impose the sum rule on construction (default); False keeps Φ
+        as given (force constants that already obey both, e.g. phonopy's).
 
     Notes
     -----
-    On construction Φ is symmetrised (Φ_{iα,Jβ} = Φ_{Jβ,iα} through lattice
-    translations) and the acoustic sum rule Σ_J Φ_{iα,Jβ} = 0 is imposed on the
-    self term, so ω → 0 at Γ.
+    With ``impose_symmetry``, Φ is symmetrised on construction (Φ_{iα,Jβ} = Φ_{Jβ,iα}
+    through lattice translations) and the acoustic sum rule Σ_J Φ_{iα,Jβ} = 0 is
+    imposed on the self term, so ω → 0 at Γ.
     """
 
     unit_cell_A: np.ndarray
@@ -78,17 +83,23 @@ class ForceConstants:
     supercell_A: np.ndarray
     supercell_positions_A: np.ndarray
     phi_eV_A2: np.ndarray
+    impose_symmetry: bool = True
     basis_index: np.ndarray = field(init=False)
 
     def __post_init__(self):
-        """Map supercell atoms to basis atoms, symmetrise Φ, impose the sum rule."""
+        """Map supercell atoms to basis atoms; symmetrise Φ and impose the sum rule."""
         self.unit_cell_A = np.asarray(self.unit_cell_A, dtype=float)
         self.supercell_A = np.asarray(self.supercell_A, dtype=float)
         self.basis_A = np.asarray(self.basis_A, dtype=float)
         self.masses_amu = np.asarray(self.masses_amu, dtype=float)
         self.supercell_positions_A = np.asarray(self.supercell_positions_A, dtype=float)
         self.basis_index = self._basis_index()
-        self.phi_eV_A2 = self._acoustic_sum_rule(self._symmetrised(np.asarray(self.phi_eV_A2, float)))
+        phi = np.asarray(self.phi_eV_A2, dtype=float)
+        if phi.shape != (self.n_basis, 3, len(self.supercell_positions_A), 3):
+            raise ValueError(f"phi_eV_A2 has shape {phi.shape}, expected "
+                             f"{(self.n_basis, 3, len(self.supercell_positions_A), 3)}")
+        self.phi_eV_A2 = self._acoustic_sum_rule(self._symmetrised(phi)) if self.impose_symmetry \
+            else phi
 
     @property
     def n_basis(self) -> int:

@@ -15,18 +15,10 @@ For one cubic crystal (element, lattice, registry potential) this module gives
   (:mod:`analysis.elastic`: the Debye velocity 3/v_D³ = ⟨Σ_j v_j⁻³⟩, the mode-count
   branch velocities, the Voigt–Reuss–Hill and the (001)-radiation velocities), with
   standard errors propagated from those of C11, C12, C44 (first order);
-* the harmonic force constants by finite displacements (central differences of the
-  LAMMPS forces, Parlinski, Li & Kawazoe, PRL 78, 4063, 1997), handed to
-  :mod:`analysis.phonons` for the dispersion, the DOS and the group velocities.
-
-Why our own finite displacements: phonopy is not installed here, and ASE's
-``ase.phonons.Phonons`` needs an ASE calculator with forces; the only one for LAMMPS
-(``LAMMPSlib``) would create its own LAMMPS instance and pair set-up, outside
-:func:`engine.runtime.new_lammps` and :func:`potentials.pair_commands`.  Here
-the forces come from exactly the instance type, potential files and checksums of the MD.
-The displacement pattern is simple (each atom of the conventional cell, ±x, ±y, ±z) and
-the symmetry is restored afterwards (symmetrised Φ, acoustic sum rule), see
-:func:`analysis.phonons.ForceConstants`.
+* :class:`LammpsCrystal`, the periodic LAMMPS box whose forces the lattice dynamics of
+  :mod:`engine.phonopy_forces` uses (phonopy generates the displacements and gives the
+  symmetrised force constants, the DOS and the group velocities; the dispersion used by
+  the mismatch models is in :mod:`analysis.phonons`).
 
 All values are for the static (0 K) lattice.  Units inside: Å, eV, amu (LAMMPS
 ``metal``); results leave in SI with the unit in the name (``C11_GPa``, ``v_L_m_s``).
@@ -42,7 +34,6 @@ from ase import Atoms
 from scipy import constants
 
 from analysis.elastic import averaged_velocities, debye_temperature_K
-from analysis.phonons import ForceConstants
 from engine.energy import LammpsEnergy
 from engine.lammps_model import LammpsModel
 from structures import conventional_cell, relax_cubic_lattice
@@ -55,7 +46,6 @@ __all__ = [
     "averaged_sound",
     "bulk_crystal",
     "elastic_constants",
-    "force_constants",
     "material_properties",
 ]
 
@@ -236,49 +226,6 @@ def elastic_constants(crystal: BulkCrystal, *, strain: float = 2e-3, repeat: int
     c12 = _slope(steps, normal[:, 1, 1])
     c44 = _slope(steps, shear[:, 0, 1])
     return ElasticConstants(c11[0], c12[0], c44[0], c11[1], c12[1], c44[1])
-
-
-def force_constants(crystal: BulkCrystal, *, displacement_A: float = 0.01,
-                    min_supercell_A: float = 15.0) -> ForceConstants:
-    """Harmonic force constants of the conventional cell by finite displacements.
-
-    Each atom of the first conventional cell of an n×n×n periodic supercell is moved by
-    ±``displacement_A`` along x, y, z; Φ_{iα,Jβ} = −[F_Jβ(+h) − F_Jβ(−h)] / 2h
-    (central differences, error O(h²); Parlinski, Li & Kawazoe, PRL 78, 4063, 1997).
-
-    Parameters
-    ----------
-    crystal
-        Relaxed crystal.
-    displacement_A
-        h (Å).
-    min_supercell_A
-        Least supercell edge (Å): n = ceil(min_supercell_A / a).  Force constants reach
-        at most half the edge (minimum image), so take about twice the cut-off or more.
-
-    Returns
-    -------
-    analysis.phonons.ForceConstants
-    """
-    unit = crystal.cell()
-    n = max(1, math.ceil(min_supercell_A / crystal.lattice_constant_A - 1e-9))
-    supercell = unit.repeat(n)  # the first len(unit) atoms are the unit cell (ASE order)
-    ref = supercell.get_positions()
-    nb = len(unit)
-    phi = np.zeros((nb, 3, len(supercell), 3))
-    with LammpsCrystal(supercell, potential=crystal.potential,
-                       specorder=list(crystal.specorder)) as box:
-        for i in range(nb):
-            for alpha in range(3):
-                pos = ref.copy()
-                pos[i, alpha] += displacement_A
-                f_plus = box.forces_eV_A(pos)
-                pos[i, alpha] -= 2 * displacement_A
-                f_minus = box.forces_eV_A(pos)
-                phi[i, alpha] = -(f_plus - f_minus) / (2 * displacement_A)
-    return ForceConstants(unit_cell_A=np.array(unit.cell), basis_A=unit.get_positions(),
-                          masses_amu=unit.get_masses(), supercell_A=np.array(supercell.cell),
-                          supercell_positions_A=ref, phi_eV_A2=phi)
 
 
 #: Direction-averaged quantities of :func:`averaged_sound` and their attributes in

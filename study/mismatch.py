@@ -5,8 +5,9 @@
 
 For each side of the pair (same potential and LAMMPS type order as the MD) it computes,
 with LAMMPS, the relaxed lattice, density, C11/C12/C44 and the sound velocities (along
-[001] and direction-averaged over the Christoffel equation), and the force constants →
-phonons on a q-mesh (:mod:`engine.material_properties`, :mod:`analysis.phonons`).  The
+[001] and direction-averaged over the Christoffel equation), and the force constants
+(phonopy with LAMMPS forces, :mod:`engine.phonopy_forces`) → phonons on a q-mesh
+(:mod:`engine.material_properties`, :mod:`analysis.phonons`).  The
 Debye solids use the direction-averaged (mode-count) velocities by default
 (``velocities`` setting, :func:`analysis.mismatch.isotropic_velocities`); their elastic
 Θ_D is checked against the potential's own dispersion (the low-frequency limit of its
@@ -61,7 +62,8 @@ from analysis.mismatch import (
 from analysis.phonons import phonon_mesh, sound_velocities, spectral_functions
 from analysis.units import conductance_MW_m2K
 from engine.atomic_io import write_csv, write_json
-from engine.material_properties import bulk_crystal, force_constants, material_properties
+from engine.material_properties import bulk_crystal, material_properties
+from engine.phonopy_forces import force_constants
 from engine.provenance import provenance_record
 from potentials import get_potential
 from potentials import provenance as potential_provenance

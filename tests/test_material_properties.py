@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from analysis.phonons import phonon_mesh, sound_velocities, spectral_functions
-from engine.material_properties import bulk_crystal, force_constants, material_properties
+from engine.material_properties import bulk_crystal, material_properties
+from engine.phonopy_forces import force_constants
 
 pytestmark = pytest.mark.lammps
 
