@@ -94,6 +94,16 @@ def _scalars(result: dict) -> dict:
                 "fit_window_ps", "convergence"))}
 
 
+def _side_lengths_A(geometry: dict) -> list[float] | None:
+    """[L_A, L_B] (Å) of the periodic cell: side A lies between the two interfaces."""
+    z = geometry.get("interfaces_z_A")
+    length = geometry.get("z_length_mean_A")
+    if not z or len(z) != 2 or not length:
+        return None
+    l_a = float(z[1] - z[0])
+    return [l_a, float(length) - l_a]
+
+
 def analyse(raw: dict, run: dict, options: dict) -> tuple[dict, dict, dict]:
     """Record (JSON), ACF table (CSV columns) and the full estimator outputs (for the figure)."""
     options = {**DEFAULTS, **options}
@@ -139,6 +149,7 @@ def analyse(raw: dict, run: dict, options: dict) -> tuple[dict, dict, dict]:
         "area_total_A2": float(raw["area_total_A2"]),
         "n_interfaces": 2,
         "n_atoms_a": int(raw["n_atoms_a"]), "n_atoms_b": int(raw["n_atoms_b"]),
+        "side_lengths_A": _side_lengths_A(run.get("geometry") or {}),
         "production_ps": float(raw["time_ps"][-1]),
         "sample_every_ps": dt,
         "analysis": options,

@@ -30,6 +30,9 @@ def _green_kubo(replicas: list[dict]) -> dict:
         **combine_green_kubo(replicas),
         "replicas": [{k: r[k] for k in ("G_MW_m2K", "G_se_MW_m2K", "tau_ps")} for r in replicas],
         "n_blocks": replicas[0]["analysis"]["n_blocks"],
+        # the cell (the same in every replica), for the internal-resistance correction
+        **{k: replicas[0].get(k) for k in ("side_lengths_A", "n_atoms_a", "n_atoms_b",
+                                           "area_A2")},
         "stationary": all(r["convergence"]["converged"] for r in replicas),
         "warnings": [f"replica {i}: {w}" for i, r in enumerate(replicas) for w in r["warnings"]],
     }

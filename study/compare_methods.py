@@ -31,7 +31,7 @@ import math
 import sys
 from pathlib import Path
 
-from analysis.method_comparison import conductance_ratio
+from analysis.method_comparison import conductance_ratio, internal_resistance_correction
 from engine.atomic_io import write_csv
 from study.figures import nemd_vs_emd
 from study.figures import style as fs
@@ -41,7 +41,10 @@ COLUMNS = ["system", "temperature_K", "G_nemd_MW_m2K", "G_nemd_ci95_low_MW_m2K",
            "G_emd_ci95_high_MW_m2K", "ratio_nemd_over_emd", "ratio_ci95_low", "ratio_ci95_high",
            "predicted_ratio_amm", "predicted_ratio_dmm", "prediction_form",
            "predicted_ratio_amm_ci95_low", "predicted_ratio_amm_ci95_high",
-           "predicted_ratio_dmm_ci95_low", "predicted_ratio_dmm_ci95_high"]
+           "predicted_ratio_dmm_ci95_low", "predicted_ratio_dmm_ci95_high",
+           "G_emd_corrected_MW_m2K", "G_emd_corrected_ci95_low_MW_m2K",
+           "G_emd_corrected_ci95_high_MW_m2K", "internal_bias_m2K_W",
+           "ratio_nemd_over_emd_corrected", "internal_resistance_note"]
 
 
 def _number(value) -> float:
@@ -87,6 +90,22 @@ def predicted_ratios(model_rows: list[dict]) -> dict:
     return out
 
 
+def _corrected_columns(nemd: dict, emd: dict) -> dict:
+    """G_EMD without the sides' internal resistance, and the ratio it gives."""
+    fix = internal_resistance_correction(emd, nemd)
+    g = fix["G_corrected_MW_m2K"]
+    ratio = (float(nemd["G_MW_m2K"]) / g if g is not None and g > 0 and math.isfinite(g)
+             else None)
+    note = (fix["reason"] if fix["reason"] else
+            f"lumped model corrected with NEMD side conductivities {fix['kappa_used_W_mK']} "
+            "W/mK (diffusive sides assumed; interval combines G_EMD and kappa ends)")
+    return {"G_emd_corrected_MW_m2K": g,
+            "G_emd_corrected_ci95_low_MW_m2K": fix["G_corrected_ci95_low_MW_m2K"],
+            "G_emd_corrected_ci95_high_MW_m2K": fix["G_corrected_ci95_high_MW_m2K"],
+            "internal_bias_m2K_W": fix["internal_bias_m2K_W"],
+            "ratio_nemd_over_emd_corrected": ratio, "internal_resistance_note": note}
+
+
 def comparison_rows(system: str, nemd: list[dict], emd: list[dict],
                     model_rows: list[dict]) -> list[dict]:
     """One row per temperature present in both methods."""
@@ -107,7 +126,8 @@ def comparison_rows(system: str, nemd: list[dict], emd: list[dict],
             "ratio_ci95_high": ratio["ci95_high"], "predicted_ratio_amm": predicted["amm"],
             "predicted_ratio_dmm": predicted["dmm"], "prediction_form": predicted["form"],
             **{f"predicted_ratio_{m}_ci95_{end}": predicted[f"{m}_ci95_{end}"]
-               for m in ("amm", "dmm") for end in ("low", "high")}})
+               for m in ("amm", "dmm") for end in ("low", "high")},
+            **_corrected_columns(n, e)})
     return rows
 
 

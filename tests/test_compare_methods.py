@@ -84,3 +84,50 @@ def test_grain_boundary_rows_carry_energy_and_kapitza_length():
     assert nemd["kapitza_length_nm"] == pytest.approx(40.0)
     emd = next(r for r in rows if r["method"] == "green-kubo")
     assert emd["kappa_bulk_W_mK"] == 20.0  # the NEMD interior conductivity at that T
+
+
+# --- the lumped Green-Kubo model's internal resistance ---------------------------------
+
+LJ_EMD = {"G_MW_m2K": 38.7, "G_ci95_low_MW_m2K": 30.0, "G_ci95_high_MW_m2K": 47.4,
+          "side_lengths_A": [58.04, 58.04], "n_atoms_a": 396, "n_atoms_b": 396,
+          "area_A2": 260.4}
+LJ_NEMD = {"G_MW_m2K": 55.3, "kappa_A_W_mK": 0.4, "kappa_A_ci95_low_W_mK": 0.3,
+           "kappa_A_ci95_high_W_mK": 0.5, "kappa_B_W_mK": 0.2, "kappa_B_ci95_low_W_mK": 0.15,
+           "kappa_B_ci95_high_W_mK": 0.25}
+
+
+def test_internal_resistance_correction_raises_the_lumped_G_and_brackets_it():
+    """LJ A/B benchmark numbers: the sides' internal resistance (≈ L/6κ each, ~7e-9 m²K/W
+    against R_EMD = 2.6e-8) is most of the NEMD/EMD gap."""
+    from analysis.method_comparison import internal_resistance_correction
+
+    fix = internal_resistance_correction(LJ_EMD, LJ_NEMD)
+    assert fix["reason"] is None
+    small_biot = 58.04e-10 / 6 * (1 / 0.4 + 1 / 0.2)
+    assert fix["internal_bias_m2K_W"] == pytest.approx(small_biot, rel=0.15)
+    g = fix["G_corrected_MW_m2K"]
+    assert 1 / (1 / 38.7e6 - small_biot) / 1e6 == pytest.approx(g, rel=0.1)
+    assert 30.0 < fix["G_corrected_ci95_low_MW_m2K"] < g < fix["G_corrected_ci95_high_MW_m2K"]
+    # far more conductive sides: (almost) nothing to remove
+    stiff = {k: v * 1e4 if k.startswith("kappa") else v for k, v in LJ_NEMD.items()}
+    assert internal_resistance_correction(LJ_EMD, stiff)["G_corrected_MW_m2K"] == \
+        pytest.approx(38.7, rel=1e-3)
+    # a side whose gradient is not resolved (no upper κ): the low end is not corrected
+    loose = LJ_NEMD | {"kappa_B_ci95_high_W_mK": None}
+    assert internal_resistance_correction(LJ_EMD, loose)["G_corrected_ci95_low_MW_m2K"] == 30.0
+    # an older EMD record without the cell: no correction, said why
+    old = internal_resistance_correction({k: v for k, v in LJ_EMD.items()
+                                          if k != "side_lengths_A"}, LJ_NEMD)
+    assert old["G_corrected_MW_m2K"] is None and "side lengths" in old["reason"]
+
+
+def test_comparison_rows_carry_the_corrected_ratio():
+    nemd = [LJ_NEMD | {"temperature_K": 40.0, "G_se_MW_m2K": 1.8, "ci_dof": 10,
+                       "G_ci95_low_MW_m2K": 51.9, "G_ci95_high_MW_m2K": 59.2}]
+    emd = [LJ_EMD | {"temperature_K": 40.0, "G_se_MW_m2K": 4.0, "ci_dof": 20}]
+    row = comparison_rows("LJ-AB", nemd, emd, [])[0]
+    assert row["ratio_nemd_over_emd"] == pytest.approx(55.3 / 38.7)
+    assert row["ratio_nemd_over_emd_corrected"] == pytest.approx(
+        55.3 / row["G_emd_corrected_MW_m2K"])
+    assert row["ratio_nemd_over_emd_corrected"] < row["ratio_nemd_over_emd"]
+    assert "NEMD side conductivities" in row["internal_resistance_note"]
