@@ -55,11 +55,15 @@ import numpy as np
 
 from engine.atomic_io import save_npz, write_json
 from engine.lammps_setup import (
+    atomic_volumes,
     balance_along_z,
     barostat_commands,
     box_lengths,
+    displacement_commands,
     finish_barostat,
     gather_z,
+    interior_atom_counts,
+    largest_displacement,
     load_structure,
     side_pressures,
     stress_sampling_commands,
@@ -333,6 +337,10 @@ def run_emd(structure: Path, info: dict, settings: EmdSettings, outdir: Path) ->
     n = s.sample_steps
     lmp.command(f"fix samples all ave/time {n} 1 {n} c_e_a[1] c_e_a[2] c_e_b[1] c_e_b[2] "
                 f"c_t_a c_t_b file {outdir / f'samples.{segment}.dat'} format ' %.15g'")
+    has_interiors = "pressure_volumes_A3" in geometry
+    if has_interiors:  # is each side still a solid?
+        lmp.commands_string(displacement_commands(PRESSURE_GROUPS, n,
+                                                  outdir / f"msd.{segment}.dat"))
     if start_step < s.total_steps:  # a shortened run resumed past its new end runs nothing
         t0 = time.perf_counter()
         run_production(lmp, s.total_steps, outdir, comm, align=n)
@@ -341,11 +349,17 @@ def run_emd(structure: Path, info: dict, settings: EmdSettings, outdir: Path) ->
     lmp.command("variable n_a equal count(side_a)")
     lmp.command("variable n_b equal count(side_b)")
     n_a, n_b = int(lmp.extract_variable("n_a")), int(lmp.extract_variable("n_b"))
+    interior_atoms = interior_atom_counts(lmp, PRESSURE_GROUPS) if has_interiors else None
     version = int(lmp.version())
     lmp.close()
     if rank != 0:
         return None
     raw = merge_segments(outdir, s)
+    msd = largest_displacement(outdir, production_segments(outdir, s.equilibration_steps))
+    if msd is not None and interior_atoms is not None:
+        raw["max_msd_A2"] = msd
+        raw["atomic_volume_A3"] = atomic_volumes(geometry["pressure_volumes_A3"],
+                                                 interior_atoms)
     raw.update(area_A2=area, area_total_A2=2.0 * area, n_atoms=n_atoms, n_atoms_a=n_a,
                n_atoms_b=n_b, sample_every_ps=s.sample_ps, timestep_ps=s.timestep_ps,
                temperature_target_K=s.temperature_K)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.pressure import COMPONENTS, GPA_PER_BAR, pressure_summary, pressure_tensor_GPa
-from engine.run_state import stitched_rows
+from engine.run_state import read_time_file, stitched_rows
 from potentials import get_potential, pair_commands
 
 __all__ = ["BOX_COLUMNS", "END_LAYER_COMS", "balance_along_z", "barostat_commands",
@@ -257,3 +257,45 @@ def side_pressures(outdir: Path, sides: list[str], volumes_A3: dict[str, float],
         out[side] = pressure_summary(pressure_tensor_GPa(sums, volumes_A3[side]))
     out["steps"] = [after_step, upto_step]
     return out
+
+
+def displacement_commands(groups: dict[str, str], every: int, path) -> str:
+    """LAMMPS commands recording, every ``every`` steps, the mean-square displacement (Å²)
+    of each side's interior atoms (``groups``: side -> group) from their positions when
+    the commands are given (the start of a segment), centre of mass removed: whether each
+    side is still a solid (:mod:`analysis.physical_checks`)."""
+    computes = "\n".join(f"compute msd_{side.lower()} {group} msd com yes"
+                          for side, group in groups.items())
+    columns = " ".join(f"c_msd_{side.lower()}[4]" for side in groups)
+    return (f"{computes}\nfix displacement all ave/time {every} 1 {every} {columns} "
+            f'file {path} format " %.15g"')
+
+
+def interior_atom_counts(lmp, groups: dict[str, str]) -> dict[str, int]:
+    """Atoms in each side's interior group (collective)."""
+    counts = {}
+    for side, group in groups.items():
+        lmp.command(f"variable n_{group} equal count({group})")
+        counts[side] = int(lmp.extract_variable(f"n_{group}"))
+    return counts
+
+
+def atomic_volumes(volumes_A3: dict[str, float], counts: dict[str, int]) -> np.ndarray:
+    """Volume per atom (Å³) of each side's interior, [A, B]."""
+    return np.array([volumes_A3[side] / max(counts[side], 1) for side in ("A", "B")])
+
+
+def largest_displacement(outdir: Path, segments) -> np.ndarray | None:
+    """Largest mean-square displacement (Å²) of each side's interior atoms over the
+    ``msd.<segment>.dat`` files of ``segments`` (each measured from its segment's start);
+    None when a segment has no file (a run folder from an older version)."""
+    largest = None
+    for seg, _, _ in segments:
+        path = Path(outdir) / f"msd.{seg}.dat"
+        if not path.exists():
+            return None
+        table = read_time_file(path)
+        if len(table):
+            seg_max = np.nanmax(table[:, 1:3], axis=0)
+            largest = seg_max if largest is None else np.fmax(largest, seg_max)
+    return largest

@@ -58,12 +58,16 @@ import numpy as np
 from analysis.units import W_M2_PER_EV_PS_A2
 from engine.atomic_io import save_npz, write_json
 from engine.lammps_setup import (
+    atomic_volumes,
     balance_along_z,
     barostat_commands,
     data_file_box,
+    displacement_commands,
     end_layer_commands,
     finish_barostat,
     gather_z,
+    interior_atom_counts,
+    largest_displacement,
     load_structure,
     sample_every_steps,
     side_pressures,
@@ -507,29 +511,22 @@ def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) 
         thermo_style custom step time c_t_mobile pe etotal v_e_hot v_e_cold
         thermo_modify temp t_mobile flush yes
     """)
-    if "pressure_volumes_A3" in geometry:
-        # is each side still a solid? mean-square displacement of its interior atoms from
-        # their positions at the start of this segment (centre of mass removed)
-        lmp.commands_string(f"""
-            compute msd_a press_a msd com yes
-            compute msd_b press_b msd com yes
-            fix displacement all ave/time {n_freq} 1 {n_freq} c_msd_a[4] c_msd_b[4] \
-                file {outdir / f'msd.{segment}.dat'} format " %.15g"
-        """)
+    if "pressure_volumes_A3" in geometry:  # is each side still a solid?
+        lmp.commands_string(displacement_commands(PRESSURE_GROUPS, n_freq,
+                                                  outdir / f"msd.{segment}.dat"))
     t0 = time.perf_counter()
     if start_step < s.total_steps:  # a shortened run resumed past its new end runs nothing
         run_production(lmp, s.total_steps, outdir, comm, align=n_freq)
     lammps_seconds += time.perf_counter() - t0
     n_atoms = int(lmp.get_natoms())
-    interior_atoms = _interior_atoms(lmp) if "pressure_volumes_A3" in geometry else None
+    interior_atoms = interior_atom_counts(lmp, PRESSURE_GROUPS) if "pressure_volumes_A3" in geometry else None
     lmp.close()
     raw = None
     if rank == 0:
         raw = merge_segments(outdir, settings)
         if interior_atoms is not None:
-            volumes = geometry["pressure_volumes_A3"]
-            raw["atomic_volume_A3"] = np.array([volumes[side] / max(interior_atoms[side], 1)
-                                                for side in ("A", "B")])
+            raw["atomic_volume_A3"] = atomic_volumes(geometry["pressure_volumes_A3"],
+                                                     interior_atoms)
         saved = {k: np.asarray(geometry[k]) for k in NPZ_GEOMETRY_KEYS}
         if bins is not None:  # the interface between the planes the bins were cut from
             saved["z_interface_A"] = np.asarray(bins["z_interface_A"])
@@ -601,30 +598,6 @@ def read_chunk_file(path: Path) -> dict:
             "temperature_K": data[:, :, col["temp"]]}
 
 
-def _interior_atoms(lmp) -> dict[str, int]:
-    """Atoms in each side's interior slab (the pressure and displacement groups)."""
-    counts = {}
-    for side, group in PRESSURE_GROUPS.items():
-        lmp.command(f"variable n_{group} equal count({group})")
-        counts[side] = int(lmp.extract_variable(f"n_{group}"))
-    return counts
-
-
-def _largest_displacement(outdir: Path, segments) -> np.ndarray | None:
-    """Largest mean-square displacement (Å²) of each side's interior atoms over the
-    production samples, each segment measured from its own start (None without files)."""
-    largest = None
-    for seg, _, _ in segments:
-        path = outdir / f"msd.{seg}.dat"
-        if not path.exists():
-            return None
-        table = read_time_file(path)
-        if len(table):
-            seg_max = np.nanmax(table[:, 1:3], axis=0)
-            largest = seg_max if largest is None else np.fmax(largest, seg_max)
-    return largest
-
-
 def merge_segments(outdir: Path, settings: NemdSettings) -> dict:
     """Stitch the per-segment profile and bath-energy files into one production series.
 
@@ -689,7 +662,7 @@ def merge_segments(outdir: Path, settings: NemdSettings) -> dict:
         "energy_hot_eV": energy[:, 0],
         "energy_cold_eV": energy[:, 1],
     }
-    msd = _largest_displacement(outdir, production_segments(outdir, settings.equilibration_steps))
+    msd = largest_displacement(outdir, production_segments(outdir, settings.equilibration_steps))
     if msd is not None:
         merged["max_msd_A2"] = msd
     return merged

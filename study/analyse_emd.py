@@ -39,6 +39,8 @@ from analysis import correlation
 from analysis import green_kubo as gk
 from analysis.io import load_replica, to_jsonable
 from analysis.method_comparison import estimator_checks
+from analysis.nemd import DEFAULT_SETTINGS as NEMD_ANALYSIS_DEFAULTS
+from analysis.physical_checks import failed_checks, physical_checks
 from study.figures import green_kubo as green_kubo_figure
 from study.figures import style as fs
 from study.outputs import analysis_arguments, write_analysis_outputs
@@ -160,7 +162,24 @@ def analyse(raw: dict, run: dict, options: dict) -> tuple[dict, dict, dict]:
         "replica": settings.get("replica"),
         "provenance": run,
     }
+    record |= _solid_sides(raw)
+    if not record["physically_valid"]:
+        record |= {k: None for k in record if "_se_" in k or "_ci95_" in k}
+        record["ci_dof"] = None
+        record["warnings"] += [f"physically invalid, no interval: {why}" for why in
+                               failed_checks(record["physical_checks"])]
     return to_jsonable(record), acf_table(display), {**results, "display": display}
+
+
+def _solid_sides(raw: dict) -> dict:
+    """Whether both sides stayed solid (:mod:`analysis.physical_checks`; the bath and
+    gradient checks have no meaning at equilibrium)."""
+    limit = {"max_rms_displacement_fraction":
+             NEMD_ANALYSIS_DEFAULTS["max_rms_displacement_fraction"],
+             "max_flux_imbalance": NEMD_ANALYSIS_DEFAULTS["max_flux_imbalance"]}
+    checks = {k: v for k, v in physical_checks(raw, {}, limit).items()
+              if k.startswith("crystalline")}
+    return {"physical_checks": checks, "physically_valid": not failed_checks(checks)}
 
 
 def display_curves(series: dict, results: dict, dt_ps: float, temperature_K: float,

@@ -25,7 +25,13 @@ def _nemd(replicas: list[dict]) -> dict:
 def _green_kubo(replicas: list[dict]) -> dict:
     from analysis.green_kubo_combine import combine_green_kubo
 
+    every = replicas
+    valid = [r for r in every if r.get("physically_valid", True)]
+    excluded = [i for i, r in enumerate(every) if not r.get("physically_valid", True)]
+    replicas = valid or every
     return {
+        "physically_valid": bool(valid),
+        "excluded_replicas": excluded,
         "estimator": replicas[0]["estimator"],
         **combine_green_kubo(replicas),
         "replicas": [{k: r[k] for k in ("G_MW_m2K", "G_se_MW_m2K", "tau_ps")} for r in replicas],
@@ -34,7 +40,9 @@ def _green_kubo(replicas: list[dict]) -> dict:
         **{k: replicas[0].get(k) for k in ("side_lengths_A", "n_atoms_a", "n_atoms_b",
                                            "area_A2")},
         "stationary": all(r["convergence"]["converged"] for r in replicas),
-        "warnings": [f"replica {i}: {w}" for i, r in enumerate(replicas) for w in r["warnings"]],
+        "warnings": [f"replica {i}: {w}" for i, r in enumerate(every) for w in r["warnings"]]
+        + ([f"replicas {excluded} left out of the combination: physically invalid"]
+           if excluded else []),
     }
 
 

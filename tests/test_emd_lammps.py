@@ -113,6 +113,11 @@ def test_emd_pipeline_produces_json_and_figure(lj_stack, tmp_path):
                 "G_ci95_low_MW_m2K", "G_ci95_high_MW_m2K"):
         assert key in record
     assert record["G_MW_m2K"] > 0
+    # both LJ sides stay solid at 40 K: measured inside LAMMPS, checked by the analysis
+    assert record["physically_valid"] is True
+    assert {k: c["ok"] for k, c in record["physical_checks"].items()} == \
+        {"crystalline_A": True, "crystalline_B": True}
+    assert record["side_lengths_A"][0] > 0 and record["side_lengths_A"][1] > 0
     assert files[2].stat().st_size > 10_000
     assert files[1].read_text().startswith("lag_ps,")
     combined = tmp_path / "combined.json"
