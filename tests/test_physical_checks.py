@@ -36,7 +36,7 @@ def test_a_solid_with_working_baths_passes():
     ({**SOLID, "max_msd_A2": np.array([0.70, 0.04])}, GOOD, "crystalline_A"),  # just above
     ({**SOLID, "max_msd_A2": np.array([0.05, 400.0])}, GOOD, "crystalline_B"),  # a liquid
     (SOLID, GOOD | {"power_hot_eV_ps": -2.0, "power_cold_eV_ps": 2.0}, "bath_powers"),
-    (SOLID, GOOD | {"power_hot_eV_ps": 0.05}, "bath_powers"),  # within 3 SE of zero
+    (SOLID, GOOD | {"power_cold_eV_ps": 0.2}, "bath_powers"),  # cold bath heating
     (SOLID, GOOD | {"flux_imbalance": 0.3}, "energy_balance"),
     (SOLID, GOOD | {"resistivity_B_mK_W": -0.2}, "gradients"),  # beyond 3 SE
 ])
@@ -44,6 +44,13 @@ def test_each_broken_state_fails_its_check(raw, record, failing):
     checks = physical_checks(raw, record, SETTINGS)
     assert [name for name, c in checks.items() if c["ok"] is False] == [failing]
     assert failed_checks(checks) == [checks[failing]["detail"]]
+
+
+def test_noisy_bath_powers_of_the_right_sign_are_no_failure():
+    """Short Langevin runs: |P| within 3 SE of zero (the tiny LJ studies of the tests)."""
+    noisy = GOOD | {"power_hot_eV_ps": 0.0097, "power_hot_se_eV_ps": 0.006,
+                    "power_cold_eV_ps": -0.011, "power_cold_se_eV_ps": 0.006}
+    assert physical_checks(SOLID, noisy, SETTINGS)["bath_powers"]["ok"] is True
 
 
 def test_a_conductive_side_with_a_noisy_gradient_is_no_failure():
