@@ -14,7 +14,11 @@ Geometry of a built interface (all lengths in Å):
   :func:`structures.crystals.rotated_cell`), whichever the coincidence chose;
 * the cell is orthorhombic, ``atoms.pbc = (True, True, False)``, and its z length is
   the top atom's z plus ``Z_MARGIN_A`` (so the box closes just above the last plane);
-* ``atoms.arrays["side"]`` is 0 for side A and 1 for side B.
+* ``atoms.arrays["side"]`` is 0 for side A and 1 for side B;
+* the first atom of B sits straight above the origin, unless the builder is asked to
+  search the in-plane registry (``registry_search``, :mod:`structures.registry`): then
+  B is translated in-plane to the lowest-energy registry found, and the record holds the
+  surface energies, interface energy and work of adhesion (:mod:`structures.adhesion`).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ __all__ = [
     "cells_along_z",
     "interface_info",
     "optimal_separation",
+    "short_stack_cells",
     "stack_sides",
 ]
 
@@ -59,6 +64,14 @@ def cells_along_z(length_A: float, lattice_constant_A: float) -> int:
     return max(1, round(length_A / lattice_constant_A))
 
 
+def short_stack_cells(lattice_constants_A: tuple[float, float]) -> tuple[int, int]:
+    """Conventional cells of each side in the short stack of :func:`optimal_separation`
+    (and of the registry search, :mod:`structures.registry`): at least 2 and at least
+    ``SHORT_SIDE_THICKNESS_A`` thick."""
+    n_a, n_b = (max(2, math.ceil(SHORT_SIDE_THICKNESS_A / a)) for a in lattice_constants_A)
+    return n_a, n_b
+
+
 def _side_slab(side: dict, a_A: float, n_lateral: int, n_z: int, label: int,
                rotated_45: bool = False) -> Atoms:
     """Unstrained slab of one side: ``n_lateral`` x ``n_lateral`` x ``n_z`` repeat units
@@ -71,7 +84,8 @@ def _side_slab(side: dict, a_A: float, n_lateral: int, n_z: int, label: int,
 
 
 def stack_sides(side_a: dict, side_b: dict, *, lattice_constants_A: tuple[float, float],
-                match: Coincidence, n_z: tuple[int, int], separation_A: float) -> Atoms:
+                match: Coincidence, n_z: tuple[int, int], separation_A: float,
+                translation_A: tuple[float, float] | None = None) -> Atoms:
     """Stack side B on side A with the lateral cell of ``match`` and a given gap.
 
     Parameters
@@ -86,6 +100,10 @@ def stack_sides(side_a: dict, side_b: dict, *, lattice_constants_A: tuple[float,
         Conventional cells of each side along z.
     separation_A
         Distance between the last atomic plane of A and the first of B (Å).
+    translation_A
+        In-plane rigid translation ``(t_x, t_y)`` of side B (Å), wrapped into the lateral
+        cell; None (default) stacks the first atom of B straight above the origin (the
+        registry of every build without a registry search).
 
     Returns
     -------
@@ -103,31 +121,47 @@ def stack_sides(side_a: dict, side_b: dict, *, lattice_constants_A: tuple[float,
     cell[2, 2] = atoms.positions[:, 2].max() + Z_MARGIN_A
     atoms.set_cell(cell, scale_atoms=False)
     atoms.pbc = (True, True, False)
+    if translation_A is not None:
+        _translate_side_b(atoms, translation_A)
     return atoms
+
+
+def _translate_side_b(atoms: Atoms, translation_A) -> None:
+    """Move side B of a stack in-plane by ``translation_A`` (Å), wrapped into the cell."""
+    on_b = atoms.arrays["side"] == 1
+    lateral = np.array([atoms.cell[0, 0], atoms.cell[1, 1]])
+    positions = atoms.positions.copy()
+    xy = np.mod(positions[on_b, :2] + np.asarray(translation_A, dtype=float), lateral)
+    xy = np.where(xy >= lateral, xy - lateral, xy)  # np.mod(-1e-17, L) rounds to L
+    positions[on_b, :2] = xy + 0.0  # no -0.0
+    atoms.positions = positions
 
 
 def optimal_separation(side_a: dict, side_b: dict, *, model: EnergyModel,
                        lattice_constants_A: tuple[float, float],
-                       match: Coincidence) -> float:
+                       match: Coincidence,
+                       translation_A: tuple[float, float] | None = None) -> float:
     """Interface separation (Å) minimising the energy of a short rigid stack.
 
     Each side of the short stack is ``max(2, ceil(SHORT_SIDE_THICKNESS_A / a))`` cells
-    thick; z is non-periodic and the lateral registry is fixed.  The total energy (eV,
-    from ``model``, atom types ``[A element, B element]``) is scanned over gaps from half
-    the smaller to 2.5 times the larger bulk (001) plane spacing, and Brent's bounded
-    method refines the best gap between its neighbours.
+    thick (:func:`short_stack_cells`); z is non-periodic and the lateral registry is
+    fixed: side B translated in-plane by ``translation_A`` (Å; None = no translation,
+    :func:`stack_sides`).  The total energy (eV, from ``model``, atom types
+    ``[A element, B element]``) is scanned over gaps from half the smaller to 2.5 times
+    the larger bulk (001) plane spacing, and Brent's bounded method refines the best gap
+    between its neighbours.
 
     Raises
     ------
     ValueError
         When the minimum lies at an end of the scanned range (no binding).
     """
-    n_z = tuple(max(2, math.ceil(SHORT_SIDE_THICKNESS_A / a)) for a in lattice_constants_A)
+    n_z = short_stack_cells(lattice_constants_A)
     spacings = [interplanar_spacing_001(s["lattice"], a)
                 for s, a in zip((side_a, side_b), lattice_constants_A, strict=True)]
     grid = np.linspace(0.5 * min(spacings), 2.5 * max(spacings), _N_GAP_SCAN)
     short = stack_sides(side_a, side_b, lattice_constants_A=lattice_constants_A, match=match,
-                        n_z=n_z, separation_A=grid[0])
+                        n_z=n_z, separation_A=grid[0], translation_A=translation_A)
     on_b = short.arrays["side"] == 1
     specorder = [side_a["element"], side_b["element"]]
     with model.calculator(short, specorder=specorder) as calc:
@@ -178,7 +212,8 @@ def build_bonded_interface(*, side_a: dict, side_b: dict, model: EnergyModel,
                            lattice_constants: dict[str, float] | None = None,
                            separation_A: float | None = None,
                            min_lateral_A: float = 0.0,
-                           allow_rotated: bool = True) -> tuple[Atoms, dict]:
+                           allow_rotated: bool = True,
+                           registry_search: dict | None = None) -> tuple[Atoms, dict]:
     """Build and check a bonded A/B interface for NEMD along z.
 
     Parameters
@@ -209,6 +244,15 @@ def build_bonded_interface(*, side_a: dict, side_b: dict, model: EnergyModel,
     allow_rotated
         Let the search also use the 45°-rotated (001) cells (lateral period a/√2) when
         both sides are fcc or diamond.
+    registry_search
+        None (default): side B's first atom sits straight above the origin.  A dict of
+        :func:`structures.registry.registry_search_record` settings (``grid``,
+        ``refine``, ``keep``, ``cell``, ``confirm``): search the in-plane translation of
+        side B, each candidate with its own separation and relaxed by ``model``, confirm
+        the best on this structure's thickness, and build at the lowest-energy one (with
+        its separation unless ``separation_A`` is given); ``info["registry"]`` then
+        records the candidates and ``info`` the surface energies, interface energy and
+        work of adhesion (:mod:`structures.adhesion`, J/m²).
 
     Returns
     -------
@@ -226,15 +270,26 @@ def build_bonded_interface(*, side_a: dict, side_b: dict, model: EnergyModel,
                              allow_rotated=allow_rotated and rotatable)
     n_z = (cells_along_z(length_a_A, constants[0]), cells_along_z(length_b_A, constants[1]))
     method = "given" if separation_A is not None else "energy_minimised"
+    translation_A, registry = None, None
+    if registry_search is not None:
+        from .registry import registry_search_record
+
+        translation_A, searched_separation_A, registry = registry_search_record(
+            side_a, side_b, model=model, lattice_constants_A=constants, match=match,
+            n_z=n_z, **registry_search)
+        if separation_A is None:
+            separation_A = searched_separation_A
     if separation_A is None:
         separation_A = optimal_separation(side_a, side_b, model=model,
                                           lattice_constants_A=constants, match=match)
     atoms = stack_sides(side_a, side_b, lattice_constants_A=constants, match=match, n_z=n_z,
-                        separation_A=separation_A)
+                        separation_A=separation_A, translation_A=translation_A)
     info = interface_info(atoms, side_a=side_a, side_b=side_b, potential=model.name,
                           lattice_constants_A=constants, match=match, n_z=n_z,
                           separation_A=separation_A)
     info["separation_method"] = method
+    if registry is not None:
+        info.update(registry)
     check_interface(atoms, info)
     return atoms, info
 

@@ -3,7 +3,10 @@
 Writes the LAMMPS data file (atom types in the order [side A element, side B element])
 and a JSON record of the construction (lattice constants from the potential, coincidence,
 strains, separation, counts) with provenance.  Serial: the LAMMPS work here (bulk
-relaxations, a separation scan on a short stack) takes seconds.
+relaxations, a separation scan on a short stack) takes seconds.  With the system option
+``registry_search`` the in-plane registry is searched too (a relaxation per candidate, of
+the order of a minute for Si/Cu) and the record gains the candidates (``registry``), the
+surface energies, the interface energy and the work of adhesion (J/m²).
 """
 
 from __future__ import annotations
@@ -76,6 +79,9 @@ def grain_boundary_stack(system: dict) -> tuple:
 def build(system: dict, out_data: Path, out_info: Path) -> dict:
     """Build the interface described by a config ``system`` entry and write it."""
     if system.get("type") == "grain_boundary":
+        if system.get("registry_search") is not None:
+            raise ValueError("registry_search is for bonded interfaces: a grain boundary's "
+                             "translations are searched by translations_per_edge")
         atoms, info = grain_boundary_stack(system)
     else:
         atoms, info = build_bonded_interface(
@@ -88,6 +94,7 @@ def build(system: dict, out_data: Path, out_info: Path) -> dict:
             max_strain=system["max_strain"],
             separation_A=system.get("separation_A"),
             min_lateral_A=system.get("min_lateral_A", 0.0),
+            registry_search=system.get("registry_search"),
         )
     with atomic_path(out_data) as tmp:
         write_lammps_data(tmp, atoms, info["specorder"])
@@ -108,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     keys = ("n_atoms", "gb_energy_J_m2", "gb_misorientation_deg", "lattice_constant_a_A", "lattice_constant_b_A", "n_lateral_a", "n_lateral_b",
             "strain_a", "strain_b", "separation_A", "area_A2", "lateral_cell", "z_interface_A",
             "warnings")
+    if "registry" in record:  # with registry_search
+        keys += ("registry_translation_A", "gamma_a_J_m2", "gamma_b_J_m2", "gamma_int_J_m2",
+                 "work_of_adhesion_J_m2")
     print(json.dumps({k: record.get(k) for k in keys}, indent=1))
     return 0
 
