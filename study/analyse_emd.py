@@ -162,6 +162,19 @@ def analyse(raw: dict, run: dict, options: dict) -> tuple[dict, dict, dict]:
         "replica": settings.get("replica"),
         "provenance": run,
     }
+    if checks["estimators_agree"] is False and record["converged"]:
+        # two likelihoods of the same relaxation that disagree: at least one model does
+        # not describe these data (e.g. fast noise of the kinetic temperatures that is not
+        # white at the bin scale), so neither interval can be claimed
+        why = ("the ΔT and side-energy likelihood estimators disagree beyond their 95 % "
+               "CIs (G = " + ", ".join(f"{k} {results[k]['G_MW_m2K']:.3g}"
+                                       for k in ("delta_T", "flux")) + " MW/m²K)")
+        record["converged"] = False
+        record["convergence"] = {**record["convergence"], "converged": False,
+                                 "reasons": [*record["convergence"]["reasons"], why]}
+        record |= {k: None for k in record if "_se_" in k or "_ci95_" in k}
+        record["ci_dof"] = None
+        record["warnings"].append(f"not converged: {why}")
     record |= _solid_sides(raw)
     if not record["physically_valid"]:
         record |= {k: None for k in record if "_se_" in k or "_ci95_" in k}

@@ -125,3 +125,23 @@ def test_flux_estimator_can_be_the_reported_one(tmp_path):
     comb = combine.combine(paths, "LJ-AB", "green-kubo")
     assert comb["estimator"] == "flux" and "ln G" in comb["combination"]
     assert comb["G_ci95_low_MW_m2K"] <= true_G() <= comb["G_ci95_high_MW_m2K"]
+
+
+def test_estimators_that_disagree_give_no_interval(tmp_path):
+    """ΔT and the side energy relaxing on different times (here τ and 4τ: no single
+    lumped relaxation describes both) -- what a model that misreads real data shows:
+    the run is flagged not converged and neither interval is claimed."""
+    raw = synthetic_raw(3, 80)
+    rng = np.random.default_rng(33)
+    n = raw["time_ps"].size
+    c_eff = gk.classical_heat_capacity_eV_K(N_SIDE) / 2
+    slow = ou(rng, n, 4 * TAU_PS, DT_PS, np.sqrt(gk.KB_EV_K * T_K**2 * c_eff))
+    raw["energy_a_eV"], raw["energy_b_eV"] = -1000.0 + slow, -1000.0 - slow
+    record, _, _ = analyse_emd.analyse(raw, RUN, OPTIONS)
+    assert record["checks"]["estimators_agree"] is False
+    assert record["converged"] is False and record["convergence"]["converged"] is False
+    assert any("disagree" in why for why in record["convergence"]["reasons"])
+    assert record["G_MW_m2K"] > 0
+    for key in ("G_se_MW_m2K", "G_ci95_low_MW_m2K", "G_ci95_high_MW_m2K",
+                "R_K_ci95_low_m2K_W", "R_K_ci95_high_m2K_W"):
+        assert record[key] is None, key
