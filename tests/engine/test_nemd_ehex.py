@@ -9,8 +9,7 @@ import pytest
 
 from analysis import analyse_replica, load_replica
 from analysis.units import W_M2_PER_EV_PS_A2
-
-from .conftest import PYTHON, run
+from tests.conftest import PYTHON, run
 
 pytestmark = pytest.mark.lammps
 

@@ -1,6 +1,6 @@
 """End to end on a real SLURM: the tiny LJ study through profiles/slurm, 2 MPI ranks per run.
 
-The module starts a private one-node SLURM cluster (tests/slurm_cluster.py: Debian's
+The module starts a private one-node SLURM cluster (tests/integration/slurm_cluster.py: Debian's
 slurmctld/slurmd/munge, installed with apt-get when missing only if
 KAPITZA_SLURM_INSTALL=1; 2 CPUs on 127.0.0.1,
 MpiDefault=pmi2, no accounting), runs config/test_lj.yaml, shortened and without its EMD
@@ -35,7 +35,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import REPO, SNAKEMAKE, clean_env, run, write_config
+from tests.conftest import REPO, SNAKEMAKE, clean_env, run, write_config
 
 if os.environ.get("KAPITZA_SKIP_SLURM") == "1":
     pytest.skip("KAPITZA_SKIP_SLURM=1: SLURM end-to-end test skipped", allow_module_level=True)
@@ -43,7 +43,7 @@ pytest.importorskip("snakemake_executor_plugin_slurm",
                     reason="the Snakemake SLURM executor plugin is not installed "
                            "(pip install snakemake-executor-plugin-slurm)")
 
-from .slurm_cluster import LocalSlurm, SlurmUnavailable, which
+from tests.integration.slurm_cluster import LocalSlurm, SlurmUnavailable, which
 
 pytestmark = [pytest.mark.slurm, pytest.mark.lammps, pytest.mark.snakemake, pytest.mark.slow]
 

@@ -14,8 +14,7 @@ import numpy as np
 import pytest
 
 from analysis.nemd import validate_replica
-
-from .conftest import PYTHON, run
+from tests.conftest import PYTHON, run
 
 pytestmark = pytest.mark.lammps
 

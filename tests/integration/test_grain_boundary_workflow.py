@@ -21,7 +21,7 @@ SYSTEM = {"name": "Cu-S5-310", "type": "grain_boundary", "element": "Cu", "latti
           "length_a_A": 15.0, "length_b_A": 15.0, "min_lateral_A": 0.0,
           "translations_per_edge": 2, "overlap_fractions": [0.5, 0.9]}
 # Tschopp & McDowell (2007) / the MoDELib table for Mishin Cu, see
-# tests/test_structures_grain_boundary.py: 905 mJ/m^2.
+# tests/structures/test_structures_grain_boundary.py: 905 mJ/m^2.
 GAMMA_REFERENCE_J_M2 = 0.905
 
 

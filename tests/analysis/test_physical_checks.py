@@ -14,8 +14,7 @@ from analysis.physical_checks import failed_checks, physical_checks
 from analysis.replicas import combine_replicas
 from analysis.synthetic import synthetic_replica
 from study.summarise import summary_rows
-
-from .conftest import PYTHON, run
+from tests.conftest import PYTHON, run
 
 SETTINGS = {"max_rms_displacement_fraction": 0.3, "max_flux_imbalance": 0.05}
 GOOD = {"power_hot_eV_ps": 2.0, "power_hot_se_eV_ps": 0.05, "power_cold_eV_ps": -2.0,

@@ -22,8 +22,7 @@ from study.config import (
 )
 from study.paper_sweeps import flux_series_members, lateral_series_members, member_fluxes
 from study.paper_targets import figure_stems, flux_table_paths
-
-from .conftest import REPO, SNAKEMAKE, run
+from tests.conftest import REPO, SNAKEMAKE, run
 
 TEST_LJ = REPO / "config" / "test_lj.yaml"
 DEFAULT = REPO / "config" / "config.yaml"

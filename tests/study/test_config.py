@@ -19,8 +19,7 @@ from study.config import (
     nemd_settings,
     validate_config,
 )
-
-from .conftest import REPO, SNAKEMAKE, run, write_config
+from tests.conftest import REPO, SNAKEMAKE, run, write_config
 
 DEFAULT = REPO / "config" / "config.yaml"
 TEST_LJ = REPO / "config" / "test_lj.yaml"

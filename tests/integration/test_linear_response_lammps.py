@@ -17,7 +17,7 @@ import json
 import pytest
 import yaml
 
-from .conftest import REPO, SNAKEMAKE, run, write_config
+from tests.conftest import REPO, SNAKEMAKE, run, write_config
 
 pytestmark = [pytest.mark.lammps, pytest.mark.snakemake]
 

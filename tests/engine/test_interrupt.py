@@ -15,8 +15,7 @@ import pytest
 
 from engine.interrupt import run_until
 from engine.runtime import new_lammps
-
-from .conftest import PYTHON, REPO, clean_env, kill_group, run
+from tests.conftest import PYTHON, REPO, clean_env, kill_group, run
 
 pytestmark = pytest.mark.lammps
 

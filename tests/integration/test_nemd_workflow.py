@@ -22,8 +22,7 @@ import pytest
 import yaml
 
 from study.config import load_config, run_seeds
-
-from .conftest import REPO, SNAKEMAKE, run, write_config
+from tests.conftest import REPO, SNAKEMAKE, run, write_config
 
 pytestmark = [pytest.mark.lammps, pytest.mark.snakemake]
 

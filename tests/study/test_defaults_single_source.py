@@ -40,8 +40,7 @@ from study.schema import (
     load_schema,
     schema_defaults,
 )
-
-from .conftest import REPO
+from tests.conftest import REPO
 
 ENGINE = REPO / "engine"
 #: The settings class of each driver module (the keys its file may read).

@@ -21,8 +21,7 @@ from study.config import ConfigError, load_config, run_seeds, validate_config
 from study.figures.style import check_axis_units, new_figure, style, write_figure
 from study.paper import latex_table, table_rows
 from study.paper_series import series_members, series_rows
-
-from .conftest import PYTHON, REPO, SNAKEMAKE, clean_env, run, write_config
+from tests.conftest import PYTHON, REPO, SNAKEMAKE, clean_env, run, write_config
 
 # -- the 1/L fit ----------------------------------------------------------------------
 

@@ -245,8 +245,7 @@ def test_registry_search_is_off_by_default_and_filled_from_the_schema(tmp_path):
     import yaml
 
     from study.config import load_config
-
-    from .conftest import REPO
+    from tests.conftest import REPO
 
     config = load_config(REPO / "config" / "config.yaml")
     assert all("registry_search" not in s for s in config["systems"].values())

@@ -20,7 +20,7 @@ AR = {"element": "Ar", "lattice": "fcc", "mass_amu": 39.948}
 KR = {"element": "Kr", "lattice": "fcc", "mass_amu": 2 * 39.948}
 
 #: fcc LJ cut at 2.5σ and shifted: a = 1.549603σ (the hand value of
-#: tests/test_structures_lammps.py::lj_fcc_by_hand: shells 1-5 inside the cut-off).
+#: tests/structures/test_structures_lammps.py::lj_fcc_by_hand: shells 1-5 inside the cut-off).
 A_OVER_SIGMA = 1.549603
 
 

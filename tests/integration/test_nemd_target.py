@@ -22,8 +22,7 @@ from study.config import (
 from study.nemd_target import core_hours, summary_fields
 from study.summarise import summary_rows, write_summary
 from study.target_policy import decide, relative_half_width
-
-from .conftest import MPIRUN, PYTHON, REPO, SNAKEMAKE, run
+from tests.conftest import MPIRUN, PYTHON, REPO, SNAKEMAKE, run
 
 DEFAULT = REPO / "config" / "config.yaml"
 TEST_LJ = REPO / "config" / "test_lj.yaml"

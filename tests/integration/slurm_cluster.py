@@ -1,4 +1,4 @@
-"""A private one-node SLURM cluster on this machine, for tests/test_slurm.py.
+"""A private one-node SLURM cluster on this machine, for tests/integration/test_slurm.py.
 
 Debian's SLURM 22.05 (``slurmctld slurmd slurm-client munge``, installed with apt-get if
 ``sbatch`` is missing and ``KAPITZA_SLURM_INSTALL=1``, never unasked on a user's machine),
@@ -137,7 +137,7 @@ class LocalSlurm:
     def config_text(self) -> str:
         f = self.folder
         return "\n".join([
-            "# Written by tests/slurm_cluster.py for the test suite; removed at its end.",
+            "# Written by tests/integration/slurm_cluster.py for the test suite; removed at its end.",
             "ClusterName=kapitza-test",
             f"SlurmctldHost={self.node}(127.0.0.1)",
             "SlurmUser=root",

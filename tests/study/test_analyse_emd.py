@@ -10,7 +10,7 @@ import pytest
 
 from analysis import green_kubo as gk
 from study import analyse_emd, combine
-from tests.test_green_kubo import ou
+from tests.analysis.test_green_kubo import ou
 
 N_SIDE, T_K, DT_PS, TAU_PS, AREA_A2 = 288, 40.0, 0.05, 12.0, 250.0
 

@@ -13,8 +13,7 @@ import numpy as np
 import pytest
 
 from engine.nemd import NemdSettings
-
-from .conftest import PYTHON, REPO, clean_env, kill_group, run
+from tests.conftest import PYTHON, REPO, clean_env, kill_group, run
 
 pytestmark = pytest.mark.lammps
 

@@ -16,8 +16,7 @@ import numpy as np
 import pytest
 
 from engine import run_state
-
-from .conftest import PYTHON, REPO, clean_env, kill_group, run
+from tests.conftest import PYTHON, REPO, clean_env, kill_group, run
 
 pytestmark = pytest.mark.lammps
 

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from .conftest import MPIRUN, PYTHON, REPO, clean_env, run
+from tests.conftest import MPIRUN, PYTHON, REPO, clean_env, run
 
 pytestmark = pytest.mark.lammps
 

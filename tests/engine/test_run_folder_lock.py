@@ -11,8 +11,7 @@ import time
 import pytest
 
 from engine.run_state import RunFolderBusy, RunFolderLock
-
-from .conftest import PYTHON, REPO, clean_env, kill_group, run
+from tests.conftest import PYTHON, REPO, clean_env, kill_group, run
 
 
 def test_lock_names_its_holder_and_dies_with_it(tmp_path):

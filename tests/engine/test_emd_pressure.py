@@ -10,8 +10,8 @@ import pytest
 
 from engine.emd import EmdSettings
 from study.schema import complete_settings
+from tests.conftest import PYTHON, run
 
-from .conftest import PYTHON, run
 from .test_restart import kill_and_resume, loop_steps
 
 pytestmark = pytest.mark.lammps
