@@ -37,7 +37,7 @@ Estimators
 3. :func:`delta_T_relaxation` (cross-check ``delta_T_acf``): the exponential fit of the ΔT
    autocorrelation averaged over blocks with a jackknife interval, the estimator the
    workflow used before.  On OU series of 20 τ it is biased high (median G ≈ 1.3 × the
-   truth with fast noise, tests/test_green_kubo.py) and its interval too narrow: the ACF of
+   truth with fast noise, tests/analysis/test_green_kubo.py) and its interval too narrow: the ACF of
    a block of a few τ is biased low at every lag by the block's own mean, and the jackknife
    does not see it.
 
@@ -367,7 +367,7 @@ def delta_T_likelihood(delta_T_K: ArrayLike, dt_ps: float, *, n_atoms_a: int, n_
     with its cut calibrated on the same bootstrap.
 
     Why the classical capacity C = 3 N k_B: G then depends on τ alone, and the interval of
-    τ is the one whose coverage is shown (tests/test_green_kubo.py).  Equipartition,
+    τ is the one whose coverage is shown (tests/analysis/test_green_kubo.py).  Equipartition,
     k_B T²/C_eff = σ² (σ² the variance of the *slow* part; the raw Var(ΔT) is no estimate,
     since instantaneous temperatures of N atoms carry a fast noise of the same size,
     ~2T²/(3N) per side), gives G = k_B T²/(A σ² τ) = 2 k_B T²/(A S_ΔT(0)): free of any

@@ -33,7 +33,7 @@ def combine_green_kubo(replica_results: Sequence[Mapping]) -> dict:
     weights 1/se²(ln τ) (the bias is a property of each run's length, not of their
     number), and its 95 % interval is where the joint −Δℓ rises by χ²₁(0.95)/2 (the
     replicas' bootstrap calibration of the cut is not carried over: summing likelihoods
-    brings the statistic closer to χ², tests/test_green_kubo.py shows the coverage).  The
+    brings the statistic closer to χ², tests/analysis/test_green_kubo.py shows the coverage).  The
     replicas' agreement is tested by 2 Σ_i Δℓ_i(τ̂) ~ χ²_{R−1}; when it is significant
     (p < 0.05), −Δℓ is divided by that χ²/(R − 1) before the interval is read
     (a quasi-likelihood dispersion, McCullagh & Nelder, *Generalized Linear Models*, 1989,

@@ -62,7 +62,7 @@ project's cells at plausible κ).  The resistance (2) is *exact*, at any Biot nu
 :func:`integral_relaxation_time_ps`), so an estimator that measures a τ between the
 integral time and the slowest mode's is biased by between (2) and the exact bias above.
 The eigenvalue, w₁ and the integral time are checked against a finite-volume solution of
-the whole periodic ring in ``tests/test_internal_resistance.py``.
+the whole periodic ring in ``tests/analysis/test_internal_resistance.py``.
 
 Inversion.  At a given τ, (1) is linear in 1/G, so the corrected conductance is explicit
 (no root finding is needed):  1/G = A τ/C_eff − (a/κ_A) h(z_A) − (b/κ_B) h(z_B) with

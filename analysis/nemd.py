@@ -25,7 +25,7 @@ Pipeline of :func:`analyse_replica`
    (:func:`analysis.slow_mode.ou_batch_mean`: bias and Satterthwaite dof from the block
    covariance), with τ_slow re-evaluated at the upper end of the R_K interval so that a
    low estimate cannot shrink its own error.  On synthetic profiles with the slow mode the
-   95 % interval covers 92–98 % of the time (tests/test_coverage.py).  G's interval is
+   95 % interval covers 92–98 % of the time (tests/analysis/test_coverage.py).  G's interval is
    the image of R_K's (1/R).
 6. Systematic error of the fit window: R_K of the time-mean profile with 0–2 whole bins
    (atomic planes when the driver bins by plane) dropped next to the interface and next
@@ -75,7 +75,7 @@ MK_W_PER_RESISTIVITY = 1.0 / float(kappa_W_mK(1.0, 1.0))
 #: Analysis settings and their defaults for a direct call of :func:`analyse_replica`.  The
 #: workflow always passes the complete ``analysis`` block of the config, whose schema
 #: (``workflow/schemas/config.schema.yaml``) is the source of these values;
-#: ``tests/test_defaults_single_source.py`` asserts that the two agree.
+#: ``tests/study/test_defaults_single_source.py`` asserts that the two agree.
 DEFAULT_SETTINGS: dict = {
     "bath_exclusion_A": 5.0,  # fit window starts this far from the bath edge [Å]
     "interface_exclusion_A": 3.0,  # and ends this far from the interface [Å]

@@ -73,7 +73,7 @@ Intervals
 bootstrap draws (evaluated at the τ they were drawn with) instead of χ²₁(0.95) = 3.84:
 Beran's prepivoting (JASA 83, 687 (1988)), which corrects the χ² approximation where a
 run of 20 τ leaves the likelihood skewed.  The interval is not moved by the median
-correction (it is the likelihood's; tests/test_green_kubo.py shows its coverage at 20, 50
+correction (it is the likelihood's; tests/analysis/test_green_kubo.py shows its coverage at 20, 50
 and 100 τ).  Amplitude and products: median-corrected estimate ± z × the bootstrap
 standard deviation of the log (normal parametric-bootstrap interval; Efron & Tibshirani,
 *An Introduction to the Bootstrap*, 1993, ch. 13).

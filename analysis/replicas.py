@@ -10,7 +10,7 @@ R_K = ΔT/J those are the ones with the smaller ΔT, which biases the mean low. 
 replicas are also checked against each other: Cochran's Q = Σ (v_i − v̄)²/s_i² against
 χ²(n − 1); when they disagree (p < ``DISAGREEMENT_P``) the interval falls back to the
 replica means alone, v̄ ± t_{n−1} sd(v_i)/√n, which needs no within-replica error at all.
-tests/test_coverage.py shows 92–98 % coverage for 2 and 3 replicas of runs with the slow
+tests/analysis/test_coverage.py shows 92–98 % coverage for 2 and 3 replicas of runs with the slow
 mode.  A combination with any replica that did not converge is itself not converged: it
 gets the equal-weight point estimate and no interval.  We recommend ≥ 3 replicas: with
 2, a disagreement leaves a t interval on 1 dof (t = 12.7).

@@ -25,7 +25,7 @@ moments of a Gaussian vector).  This is the batch-means method (Schmeiser, Oper.
 556 (1982)) with its bias and dof made exact for an exponential autocorrelation instead
 of assumed away; faster additional noise only makes it conservative.  Underestimating
 τ_slow makes it optimistic, so callers evaluate τ_slow at the upper end of the R_K
-interval (see :mod:`analysis.nemd`); tests/test_coverage.py shows 92–98 % coverage on
+interval (see :mod:`analysis.nemd`); tests/analysis/test_coverage.py shows 92–98 % coverage on
 profiles with the slow mode.
 """
 

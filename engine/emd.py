@@ -30,7 +30,7 @@ the many-body terms.  The per-atom partition of a many-body energy is not unique
 two partitions differ only by a bounded, interface-localised energy whose time
 derivative adds a zero-integral term to ⟨qq⟩; the side temperatures do not depend on it
 at all.  For a pair potential the finite difference of E_A equals the pairwise power
-Σ_{i∈A, j∈B} F_ij·(v_i + v_j)/2 (tests/test_emd_lammps.py checks it on LJ).
+Σ_{i∈A, j∈B} F_ij·(v_i + v_j)/2 (tests/engine/test_emd_lammps.py checks it on LJ).
 The analysis (:mod:`analysis.green_kubo`) uses the two interfaces' total area 2A.
 
 Checkpointing (:mod:`engine.run_state`, shared with :mod:`engine.nemd`): two toggling

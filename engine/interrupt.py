@@ -4,7 +4,7 @@ A ``run N`` inside the LAMMPS library does not return to Python until it ends, s
 Ctrl-C used to take effect only after the whole remaining production (hours) and then
 threw that work away.  :func:`run_until` instead advances the run in chunks of about
 ``chunk_seconds`` of wall time, continued with ``pre no`` (no re-neighbouring, no new
-set-up: the trajectory is the one a single ``run`` gives, tests/test_interrupt.py checks
+set-up: the trajectory is the one a single ``run`` gives, tests/engine/test_interrupt.py checks
 it bit for bit) and ``start``/``stop`` (time-dependent fixes see one run).  Between
 chunks the ranks agree (one allreduce) on whether a stop was requested; then the driver
 writes a checkpoint and ends with :class:`RunInterrupted`, and a rerun resumes from it.
