@@ -85,6 +85,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import constants, optimize
 
+from .units import M_PER_A, S_PER_PS
+
 __all__ = [
     "CorrectedConductance",
     "biot_numbers",
@@ -100,10 +102,10 @@ __all__ = [
     "small_biot_bias_m2K_W",
 ]
 
-_M_PER_A = constants.angstrom  # [m/Å]
-_S_PER_PS = constants.pico  # [s/ps]
+_M_PER_A = M_PER_A  # [m/Å]
+_S_PER_PS = S_PER_PS  # [s/ps]
 _W_PER_MW = constants.mega  # [W/MW]
-_M3_PER_A3 = constants.angstrom**3  # [m³/Å³]
+_M3_PER_A3 = M_PER_A**3  # [m³/Å³]
 
 #: Below this z the series of h(z) is used (truncation error < 1e-15 relative).
 _H_SERIES_Z = 0.1
