@@ -295,6 +295,10 @@ def _check_system(config: dict, name: str) -> list[str]:
     field = f"systems.{name}"
     if sysconf["type"] == "grain_boundary":
         problems += _check_grain_boundary(sysconf, field)
+        if sysconf.get("registry_search") is not None:
+            problems.append(f"{field}.registry_search: the registry search is for bonded "
+                            "interfaces; a grain boundary's rigid translations are searched "
+                            "by its own builder (remove the key)")
         if problems:
             return problems
     try:

@@ -358,3 +358,18 @@ def test_build_structure_records_the_registry(tmp_path):
     for candidate in record["registry"]["candidates"]:
         assert {"translation_A", "fraction", "lateral_fraction", "energy_eV",
                 "gamma_int_J_m2", "work_of_adhesion_J_m2"} <= set(candidate)
+
+
+def test_registry_search_on_a_grain_boundary_is_refused_before_any_md():
+    """The config check names the field (not the build job, minutes later)."""
+    import yaml
+
+    from study.config import ConfigError, check_config, validate_config
+    from tests.conftest import REPO
+
+    config = yaml.safe_load((REPO / "config" / "grain_boundaries.yaml").read_text())
+    name = next(n for n, s in config["systems"].items() if s.get("type") == "grain_boundary")
+    config["systems"][name]["registry_search"] = {}
+    with pytest.raises(ConfigError, match=rf"systems\.{name}\.registry_search: the registry "
+                                          "search is for bonded interfaces"):
+        check_config(validate_config(config))
