@@ -440,7 +440,7 @@ def registry_search_record(side_a: dict, side_b: dict, *, model: EnergyModel,
                            n_z: tuple[int, int], grid: int, refine: int, keep: int,
                            cell: str, confirm: int, vacuum_A: float = VACUUM_A,
                            minimise_settings: dict | None = None,
-                           tie_rtol: float = TIE_RTOL
+                           tie_rtol: float = TIE_RTOL, rank: int = 1
                            ) -> tuple[tuple[float, float] | None, float, dict]:
     """Search the registry, confirm the best on the built structure, and compute the
     adhesion energetics, for the interface builder.
@@ -451,7 +451,9 @@ def registry_search_record(side_a: dict, side_b: dict, *, model: EnergyModel,
     start, so the ``confirm`` best candidates of distinct energy, and the unshifted
     registry, are relaxed again as the structure the builder writes (``n_z`` cells of
     each side, same translation and separation, in vacuum); the lowest of them is built
-    (ties: the smallest translation).
+    (ties: the smallest translation), or with ``rank`` = k the k-th lowest of distinct
+    energy (a study that runs NEMD on the few lowest registries of one interface builds
+    one structure per rank; ``registry_rank`` in the record).
 
     Returns the chosen translation of side B (Å; None when it is zero), its separation (Å)
     and the entries for the structure record, all at the built thickness:
@@ -465,6 +467,8 @@ def registry_search_record(side_a: dict, side_b: dict, *, model: EnergyModel,
     """
     if confirm < 1:
         raise ValueError(f"confirm must be at least 1, got {confirm}")
+    if rank < 1:
+        raise ValueError(f"registry_search.rank must be at least 1 (1 = the lowest), got {rank}")
     search = search_registry(side_a, side_b, model=model, lattice_constants_A=lattice_constants_A,
                              match=match, grid=grid, refine=refine, keep=keep, cell=cell,
                              vacuum_A=vacuum_A, minimise_settings=minimise_settings,
@@ -492,7 +496,12 @@ def registry_search_record(side_a: dict, side_b: dict, *, model: EnergyModel,
             energy_eV=relaxed.energy_eV, relaxed_separation_A=relaxed.relaxed_separation_A,
             relaxed_slide_A=relaxed.relaxed_slide_A))
     confirmed = rank_candidates(confirmed, tie_rtol)
-    best = _energetics(confirmed[0], references["built"])
+    distinct = _distinct_best(confirmed, len(confirmed), tie_rtol)
+    if rank > len(distinct):
+        raise ValueError(f"registry_search.rank = {rank}, but only {len(distinct)} confirmed "
+                         "registries have distinct energies: lower the rank or raise confirm")
+    built = distinct[rank - 1]
+    best = _energetics(built, references["built"])
     unshifted = next(c for c in confirmed if c.index == (0, 0))
     reference = references["built"]
     record = {
@@ -502,6 +511,7 @@ def registry_search_record(side_a: dict, side_b: dict, *, model: EnergyModel,
         "gamma_b_J_m2": reference.surface_energy_J_m2[1],
         "gamma_int_J_m2": best["gamma_int_J_m2"],
         "work_of_adhesion_J_m2": best["work_of_adhesion_J_m2"],
+        "registry_rank": int(rank),
         "registry": {
             "grid": search.grid, "refine": search.refine, "keep": search.keep,
             "cell": search.cell, "confirm": int(confirm),
@@ -512,6 +522,7 @@ def registry_search_record(side_a: dict, side_b: dict, *, model: EnergyModel,
             "method": _METHOD, "n_candidates": len(search.candidates),
             "energy_gain_J_m2": (_energetics(unshifted, reference)["gamma_int_J_m2"]
                                  - best["gamma_int_J_m2"]),
+            "rank": int(rank),
             "unshifted": _energetics(unshifted, reference),
             "confirmed": [_energetics(c, reference) for c in confirmed],
             "candidates": [_energetics(c, references["short"]) for c in search.candidates],
@@ -519,5 +530,5 @@ def registry_search_record(side_a: dict, side_b: dict, *, model: EnergyModel,
             "formulas": dict(_FORMULAS),
         },
     }
-    translation = None if confirmed[0].index == (0, 0) else confirmed[0].translation_A
-    return translation, confirmed[0].separation_A, record
+    translation = None if built.index == (0, 0) else built.translation_A
+    return translation, built.separation_A, record

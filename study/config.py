@@ -112,9 +112,15 @@ def flux_series_system_name(name: str, flux_W_m2: float) -> str:
     return f"{name}-J{_number_label(flux_W_m2)}"
 
 
+def registry_series_system_name(name: str, rank: int) -> str:
+    """Name of the member of ``name``'s registry series built at registry ``rank``
+    (``SiCu-R2``)."""
+    return f"{name}-R{int(rank)}"
+
+
 #: Config keys of the series and the marker each sets on its member systems.
 SERIES_MARKERS = {"length_series_A": "series_of", "lateral_series_A": "lateral_series_of",
-                  "flux_series_W_m2": "flux_series_of"}
+                  "flux_series_W_m2": "flux_series_of", "registry_series": "registry_series_of"}
 
 
 def series_base(sysconf: dict) -> str | None:
@@ -171,6 +177,28 @@ def _flux_members(name: str, sysconf: dict, fluxes: list, nemd: dict) -> list[tu
     return members
 
 
+def _registry_members(name: str, sysconf: dict, ranks: list) -> list[tuple[str, dict]]:
+    """Members of a registry series: ``registry_search.rank = k`` (rank 1 is NAME)."""
+    search = sysconf.get("registry_search")
+    if ranks and search is None:
+        raise _series_error(name, "registry_series", "needs a registry_search block on the "
+                            "same system (the ranks are those of its confirmed registries); "
+                            "add registry_search: {}")
+    members = []
+    for rank in sorted({int(r) for r in ranks}):
+        if rank == int((search or {}).get("rank", 1)):
+            continue
+        if rank > int(search["confirm"]) + 1:
+            raise _series_error(name, "registry_series", f"rank {rank} exceeds "
+                                f"registry_search.confirm + 1 = {int(search['confirm']) + 1} "
+                                "(the registries relaxed at the built thickness); raise "
+                                "confirm or drop the rank")
+        members.append((registry_series_system_name(name, rank),
+                        {**copy.deepcopy(sysconf), "registry_search": {**search, "rank": rank},
+                         "registry_series_of": name}))
+    return members
+
+
 def _series_error(name: str, key: str, text: str) -> ConfigError:
     return ConfigError(f"invalid configuration:\n  systems.{name}.{key}: {text}")
 
@@ -179,7 +207,8 @@ def _expand_series(systems: dict, study_nemd: dict) -> dict:
     """Systems with every series expanded into systems of their own.
 
     Each value of ``systems.NAME.length_series_A`` (side length L), ``lateral_series_A``
-    (least lateral edge W) or ``flux_series_W_m2`` (imposed flux J) adds, after NAME, a
+    (least lateral edge W), ``flux_series_W_m2`` (imposed flux J) or ``registry_series``
+    (registry rank k, :func:`registry_series_system_name`) adds, after NAME, a
     copy of its (defaults-filled) settings with that one setting changed and a marker
     naming NAME (``series_of``, ``lateral_series_of``, ``flux_series_of``), named
     :func:`series_system_name`, :func:`lateral_series_system_name` or
@@ -211,7 +240,9 @@ def _expand_series(systems: dict, study_nemd: dict) -> dict:
         members = {"length_series_A": _length_members(name, sysconf, series["length_series_A"]),
                    "lateral_series_A": _lateral_members(name, sysconf, series["lateral_series_A"]),
                    "flux_series_W_m2": _flux_members(name, sysconf, series["flux_series_W_m2"],
-                                                     nemd)}
+                                                     nemd),
+                   "registry_series": _registry_members(name, sysconf,
+                                                        series["registry_series"])}
         for key, pairs in members.items():
             for member, member_conf in pairs:
                 if member in systems and systems[member].get(SERIES_MARKERS[key]) != name:

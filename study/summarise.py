@@ -23,8 +23,13 @@ COLUMNS = [
     "R_K_total_ci95_low_m2K_W", "R_K_total_ci95_high_m2K_W", "delta_T_K", "flux_W_m2",
     "kappa_A_W_mK", "kappa_A_lower_bound_W_mK", "kappa_B_W_mK", "kappa_B_lower_bound_W_mK",
     "n_replicas", "n_blocks", "flux_imbalance", "converged", "linear_response", "stationary",
-    "potential", "note", "target_status", "flags", "warnings",
+    "potential", "gamma_a_J_m2", "gamma_b_J_m2", "gamma_int_J_m2", "work_of_adhesion_J_m2",
+    "registry_rank", "note", "target_status", "flags", "warnings",
 ]
+#: Columns taken from the system's structure record (bonded interfaces built with
+#: registry_search: surface, interface and adhesion energies in J/m², structures/adhesion.py).
+STRUCTURE_COLUMNS = ("gamma_a_J_m2", "gamma_b_J_m2", "gamma_int_J_m2", "work_of_adhesion_J_m2",
+                     "registry_rank")
 # Short aliases required by downstream users (same numbers).
 ALIASES = {"R_K_ci95_low": "R_K_ci95_low_m2K_W", "R_K_ci95_high": "R_K_ci95_high_m2K_W"}
 
@@ -52,11 +57,17 @@ def flags(record: dict) -> str:
     return "; ".join(out)
 
 
-def summary_rows(records: list[dict]) -> list[dict]:
-    """Rows of the summary table, sorted by system, method and temperature."""
+def summary_rows(records: list[dict], structures: dict[str, dict] | None = None) -> list[dict]:
+    """Rows of the summary table, sorted by system, method and temperature.
+
+    ``structures`` maps a system name to its structure record (``relaxed.json``), whose
+    :data:`STRUCTURE_COLUMNS` join the rows of that system (empty when absent).
+    """
     rows = []
     for rec in records:
+        structure = (structures or {}).get(rec.get("system")) or {}
         row = {key: rec.get(key) for key in COLUMNS}
+        row.update({key: structure.get(key) for key in STRUCTURE_COLUMNS})
         row["flags"] = flags(rec)
         row["warnings"] = " | ".join(rec.get("warnings") or [])
         row.update({alias: rec.get(source) for alias, source in ALIASES.items()})
@@ -95,9 +106,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--study", default="kapitza")
     parser.add_argument("--out-csv", required=True, type=Path)
     parser.add_argument("--out-figure", required=True, type=Path)
+    parser.add_argument("--structures", nargs="*", type=Path, default=[],
+                        help="structure records RESULTS/SYSTEM/structure/relaxed.json")
     parser.add_argument("combined", nargs="+", type=Path)
     args = parser.parse_args(argv)
-    rows = summary_rows([json.loads(p.read_text()) for p in args.combined])
+    structures = {p.parent.parent.name: json.loads(p.read_text()) for p in args.structures}
+    rows = summary_rows([json.loads(p.read_text()) for p in args.combined], structures)
     write_summary(rows, args.out_csv)
     plot_summary(rows, args.out_figure, args.study)
     for row in rows:

@@ -373,3 +373,24 @@ def test_registry_search_on_a_grain_boundary_is_refused_before_any_md():
     with pytest.raises(ConfigError, match=rf"systems\.{name}\.registry_search: the registry "
                                           "search is for bonded interfaces"):
         check_config(validate_config(config))
+
+
+@pytest.mark.lammps
+def test_rank_builds_the_next_lowest_registry(lj_model):
+    """rank = 2 builds the second lowest confirmed registry (higher γ_int, lower W_ad than
+    rank 1); a rank beyond the confirmed registries of distinct energy is refused."""
+    from structures.interface import build_bonded_interface
+
+    search = {"grid": 2, "refine": 0, "keep": 1, "cell": "reduced", "confirm": 2}
+    _, first = build_bonded_interface(model=lj_model, **LJ_BUILD, registry_search=search)
+    _, second = build_bonded_interface(model=lj_model, **LJ_BUILD,
+                                       registry_search={**search, "rank": 2})
+    assert first["registry_rank"] == 1 and second["registry_rank"] == 2
+    confirmed = second["registry"]["confirmed"]
+    assert second["registry_translation_A"] == confirmed[1]["translation_A"] != [0.0, 0.0]
+    assert second["gamma_int_J_m2"] == pytest.approx(confirmed[1]["gamma_int_J_m2"])
+    assert second["gamma_int_J_m2"] > first["gamma_int_J_m2"] + 0.1 * first["gamma_a_J_m2"]
+    assert second["work_of_adhesion_J_m2"] < first["work_of_adhesion_J_m2"]
+    assert second["registry"]["confirmed"] == first["registry"]["confirmed"]
+    with pytest.raises(ValueError, match="rank = 3, but only 2 confirmed registries"):
+        build_bonded_interface(model=lj_model, **LJ_BUILD, registry_search={**search, "rank": 3})

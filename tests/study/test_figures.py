@@ -17,6 +17,7 @@ from analysis.nemd import PROFILE_COLUMNS, analyse_replica, profile_table
 from analysis.synthetic import synthetic_replica
 from study import paper_figures
 from study.figures import (
+    adhesion,
     conductance,
     grain_boundaries,
     green_kubo,
@@ -176,6 +177,16 @@ def lateral_rows() -> list[dict]:
                                      sweep_record("S-W22", 6e-9, 0.4e-9)], structures)
 
 
+def adhesion_rows() -> list[dict]:
+    rows = []
+    for system, w_ad, r_k, half in (("S", 1.70, 3.3e-9, 1.5e-9), ("S-R2", 1.45, 3.9e-9, None),
+                                    ("S-R3", 1.17, 4.6e-9, 2.0e-9)):
+        rows.append({**sweep_record(system, r_k, half), "work_of_adhesion_J_m2": w_ad})
+        rows.append({**sweep_record(system, 0.8 * r_k, None), "method": "green-kubo",
+                     "work_of_adhesion_J_m2": w_ad})  # not drawn: NEMD only
+    return rows
+
+
 def flux_rows() -> list[dict]:
     fluxes = {"S-J5e9": 5e9, "S": 1e10, "S-J2e10": 2e10}
     return flux_series_rows("S", [sweep_record("S", 6.0e-9, 0.3e-9),
@@ -205,13 +216,15 @@ def _draw(name: str, kind: str, nemd_records: list[dict]):
         return nemd_vs_emd.figure("A_B", comparison_rows(), style=kind)[0]
     if name == "grain_boundaries":
         return grain_boundaries.figure(boundary_rows(), style=kind)[0]
+    if name == "adhesion":
+        return adhesion.figure(adhesion_rows(), "test", style=kind)
     rows = {"size": size_rows, "lateral": lateral_rows, "flux": flux_rows}[name]()
     return series.figure(name, "S", rows, style=kind)
 
 
 FIGURES = ["profile", "profile-not-converged", "green_kubo", "green_kubo-not-converged",
            "conductance", "models", "nemd_vs_emd", "grain_boundaries", "size", "lateral",
-           "flux"]
+           "flux", "adhesion"]
 
 
 @pytest.mark.parametrize("kind", STYLES)

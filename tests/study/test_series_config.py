@@ -17,6 +17,7 @@ from study.config import (
     lateral_series_system_name,
     load_config,
     nemd_settings,
+    registry_series_system_name,
     series_base,
     validate_config,
 )
@@ -228,3 +229,31 @@ def test_dry_run_with_both_series(tmp_path):
     assert "--flux LJ-AB-J5e8=500000000.0 LJ-AB=1000000000.0 LJ-AB-J2e9=2000000000.0" in output
     assert "min_lateral_A\": 20.0" in output  # the member's own cell search
     assert not (tmp_path / "results").exists()
+
+
+# -- registry series --------------------------------------------------------------------
+
+def test_registry_series_builds_the_next_lowest_registries():
+    search = {"grid": 2, "refine": 0, "keep": 1, "cell": "reduced", "confirm": 3}
+    config = validate_config(lj_raw(registry_search=search, registry_series=[1, 2, 3]))
+    check_config(config)
+    assert registry_series_system_name("SiCu", 2) == "SiCu-R2"
+    assert list(config["systems"]) == ["LJ-AB", "LJ-AB-R2", "LJ-AB-R3"]
+    base, second = config["systems"]["LJ-AB"], config["systems"]["LJ-AB-R2"]
+    assert "rank" not in base["registry_search"]  # rank 1 is NAME, its settings unchanged
+    assert "registry_series" not in base
+    assert second["registry_search"] == {**base["registry_search"], "rank": 2}
+    assert series_base(second) == "LJ-AB"
+    others = ("registry_search", "registry_series_of")
+    assert ({k: v for k, v in second.items() if k not in others}
+            == {k: v for k, v in base.items() if k not in others})
+
+
+@pytest.mark.parametrize(("system", "expected"), [
+    ({"registry_series": [2]}, "registry_series: needs a registry_search block"),
+    ({"registry_series": [5], "registry_search": {"confirm": 2}},
+     "registry_series: rank 5 exceeds registry_search.confirm + 1 = 3"),
+])
+def test_bad_registry_series_is_named(system, expected):
+    with pytest.raises(ConfigError, match=re.escape(f"systems.LJ-AB.{expected}")):
+        validate_config(lj_raw(**system))

@@ -7,7 +7,13 @@ import csv
 from analysis.nemd import analyse_replica
 from analysis.replicas import combine_replicas
 from analysis.synthetic import synthetic_replica
-from study.summarise import COLUMNS, plot_summary, summary_rows, write_summary
+from study.summarise import (
+    COLUMNS,
+    STRUCTURE_COLUMNS,
+    plot_summary,
+    summary_rows,
+    write_summary,
+)
 
 #: Fit windows the synthetic replicas were designed for: their profile bends towards the
 #: baths over a few Å (:func:`analysis.synthetic.synthetic_replica`, ``bump_length_A``),
@@ -42,3 +48,17 @@ def test_summary_columns_and_flags(tmp_path):
     assert "linear response" in table["hot"]["flags"]
     plot_summary(rows, tmp_path / "summary.png", "test")
     assert (tmp_path / "summary.png").stat().st_size > 1000
+
+
+def test_structure_energies_join_their_system(tmp_path):
+    """γ_A, γ_B, γ_int, W_ad and the registry rank come from the system's structure record."""
+    good = [analyse_replica(synthetic_replica(seed=s)[0], SYNTHETIC_WINDOWS) for s in (41, 42)]
+    structures = {"SiCu": {"gamma_a_J_m2": 1.2, "gamma_b_J_m2": 1.6, "gamma_int_J_m2": 1.7,
+                           "work_of_adhesion_J_m2": 1.1, "registry_rank": 1}}
+    rows = summary_rows([_record("SiCu", good), _record("other", good)], structures)
+    write_summary(rows, tmp_path / "summary.csv")
+    table = {r["system"]: r for r in csv.DictReader((tmp_path / "summary.csv").open())}
+    assert set(STRUCTURE_COLUMNS) <= set(COLUMNS)
+    assert float(table["SiCu"]["work_of_adhesion_J_m2"]) == 1.1
+    assert float(table["SiCu"]["gamma_int_J_m2"]) == 1.7
+    assert table["other"]["work_of_adhesion_J_m2"] == ""  # no registry search: empty

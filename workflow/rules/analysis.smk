@@ -51,8 +51,8 @@ rule combine_nemd:
 
 rule summary:
     input:
-        combined_results("nemd"),
-        combined_results("emd"),
+        combined=[*combined_results("nemd"), *combined_results("emd")],
+        structures=[f"{RESULTS}/{system}/structure/relaxed.json" for system in system_names(CONFIG)],
     output:
         table=f"{RESULTS}/summary.csv",
         figure=f"{RESULTS}/figures/R_K_vs_T.png",
@@ -67,7 +67,27 @@ rule summary:
         "Writing {output.table} and {output.figure}"
     shell:
         "{params.python} -m study.summarise --study {params.study:q} --out-csv {output.table} "
-        "--out-figure {output.figure} {input} > {log} 2>&1"
+        "--out-figure {output.figure} --structures {input.structures} -- {input.combined} "
+        "> {log} 2>&1"
+
+
+rule adhesion_figure:
+    input:
+        f"{RESULTS}/summary.csv",
+    output:
+        f"{RESULTS}/figures/R_K_vs_W_ad.png",
+    conda:
+        CONDA_ENV
+    log:
+        f"{RESULTS}/logs/adhesion_figure.log",
+    params:
+        python=PYTHON,
+        study=CONFIG["study"],
+    message:
+        "Drawing R_K against the work of adhesion: {output}"
+    shell:
+        "{params.python} -m study.adhesion_figure --study {params.study:q} --summary {input} "
+        "--out {output} > {log} 2>&1"
 
 
 rule grain_boundary_summary:

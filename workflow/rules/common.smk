@@ -139,6 +139,8 @@ def all_targets():
     per_system = [f"{RESULTS}/{system}/mismatch/R_K_models.png" for system in bonded_systems()]
     if grain_boundary_systems():
         per_system.append(f"{RESULTS}/figures/grain_boundaries.png")
+    if any(CONFIG["systems"][s].get("registry_search") is not None for s in bonded_systems()):
+        per_system.append(f"{RESULTS}/figures/R_K_vs_W_ad.png")
     if emd_replicas(CONFIG):
         per_system += [f"{RESULTS}/figures/{system}_nemd_vs_emd.png"
                        for system in system_names(CONFIG)]
