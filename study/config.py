@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from potentials import PotentialError, get_potential
+from potentials import PotentialError, activate_user_potentials, get_potential, user_potentials
 from study.schema import (
     EMD_DRIVER_KEYS,
     SCHEMA_PATH,
@@ -69,11 +69,50 @@ def validate_config(config: dict) -> dict:
     validate_schema(config, schema)
     resolved = copy.deepcopy(config)
     fill_defaults(resolved, schema, schema)
+    activate_user_potentials(load_user_potentials(resolved))
     for sysconf in resolved["systems"].values():
         if sysconf["type"] == "grain_boundary":
             _complete_grain_boundary(sysconf)
     resolved["systems"] = _expand_series(resolved["systems"], resolved["nemd"])
     return resolved
+
+
+def load_user_potentials(config: dict, base_dir: str | Path | None = None) -> dict:
+    """The config's own potentials (``potentials`` and ``potentials_file``), checked.
+
+    Paths of ``potentials`` and the ``potentials_file`` itself are relative to
+    ``base_dir`` (default: the working directory); paths inside the file are relative to
+    the file's folder (:func:`potentials.user_potentials`).
+
+    Raises
+    ------
+    ConfigError
+        Naming the field: a missing or unreadable file, a malformed definition, a file
+        whose sha256 differs from the one given, or a name defined twice.
+    """
+    base = Path.cwd() if base_dir is None else Path(base_dir)
+    try:
+        found = {}
+        if config.get("potentials_file"):
+            path = Path(config["potentials_file"])
+            path = path if path.is_absolute() else base / path
+            if not path.is_file():
+                raise PotentialError(f"potentials_file: '{path}' does not exist")
+            try:
+                raw = yaml.safe_load(path.read_text()) or {}
+            except yaml.YAMLError as error:
+                raise PotentialError(f"potentials_file: '{path}' is not valid YAML: "
+                                     f"{error}") from error
+            if not isinstance(raw, dict):
+                raise PotentialError(f"potentials_file: '{path}' must map names to potentials")
+            found = user_potentials(raw, path.parent, field_prefix="potentials_file")
+        inline = user_potentials(config.get("potentials") or {}, base)
+    except PotentialError as error:
+        raise ConfigError(f"invalid configuration:\n  {error}") from error
+    for name in sorted(set(found) & set(inline)):
+        raise ConfigError(f"invalid configuration:\n  potentials.{name}: also defined in "
+                          "potentials_file; keep one definition")
+    return {**found, **inline}
 
 
 def series_system_name(name: str, length_A: float) -> str:

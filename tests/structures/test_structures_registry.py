@@ -241,20 +241,24 @@ def test_interface_energy_and_work_of_adhesion_formulas():
 
 # --- the config option ---------------------------------------------------------------------
 
-def test_registry_search_is_off_by_default_and_filled_from_the_schema(tmp_path):
+def test_registry_search_is_opt_in_and_filled_from_the_schema(tmp_path):
+    """Off where a config has no block (the LJ test study); the default Si/Cu study asks
+    for it with an empty block, filled with the schema's defaults, as is a partial one."""
     import yaml
 
     from study.config import load_config
     from tests.conftest import REPO
 
-    config = load_config(REPO / "config" / "config.yaml")
+    defaults = {"grid": 4, "refine": 2, "keep": 3, "cell": "reduced", "confirm": 3}
+    config = load_config(REPO / "config" / "test_lj.yaml")
     assert all("registry_search" not in s for s in config["systems"].values())
+    assert load_config(REPO / "config" / "config.yaml")["systems"]["SiCu"][
+        "registry_search"] == defaults
     raw = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     raw["systems"]["SiCu"]["registry_search"] = {"grid": 3}
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(raw))
-    assert load_config(path)["systems"]["SiCu"]["registry_search"] == {
-        "grid": 3, "refine": 2, "keep": 3, "cell": "reduced", "confirm": 3}
+    assert load_config(path)["systems"]["SiCu"]["registry_search"] == {**defaults, "grid": 3}
 
 
 # --- LAMMPS: the homo-interface ---------------------------------------------------------------
