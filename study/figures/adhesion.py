@@ -61,9 +61,4 @@ def draw(ax, rows: Sequence[Mapping], *, style: str = "quick") -> None:
 
 def figure(rows: Sequence[Mapping], study: str = "", *, style: str = "quick"):
     """A figure holding :func:`draw` (call inside ``style(style)``), its legend below."""
-    fig, ax = fs.new_figure("column", aspect=0.8, kind=style)
-    draw(ax, rows, style=style)
-    if study:
-        ax.set_title(f"{study}: $R_K$ against the work of adhesion")
-    fs.figure_legend(fig, [ax], where="below", ncols=1)
-    return fig
+    return fs.column_figure(draw, rows, f"{study}: $R_K$ against the work of adhesion" if study else "", style=style)

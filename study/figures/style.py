@@ -51,6 +51,7 @@ __all__ = [
     "check_axis_units",
     "colour",
     "column",
+    "column_figure",
     "figure_legend",
     "font_size",
     "interval_points",
@@ -411,6 +412,17 @@ def _describe(legend_) -> str:
 
 
 # -- writers --------------------------------------------------------------------------
+
+def column_figure(draw, rows, title: str = "", *, style: str = "quick"):
+    """A one-column figure holding ``draw(ax, rows, style=style)``, titled ``title`` when
+    given, with its legend below (call inside ``style(style)``)."""
+    fig, ax = new_figure("column", aspect=0.8, kind=style)
+    draw(ax, rows, style=style)
+    if title:
+        ax.set_title(title)
+    figure_legend(fig, [ax], where="below", ncols=1)
+    return fig
+
 
 def save_quick(fig, path: str | Path) -> Path:
     """Save a quick-look figure atomically (the suffix of ``path`` sets the format).
