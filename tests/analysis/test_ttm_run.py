@@ -1,0 +1,96 @@
+"""Block analysis of a two-temperature NEMD run (analysis.ttm_run) on synthetic runs with
+a known answer: profiles of the closed form plus noise with a slow collective mode."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analysis.ttm_run import analyse_ttm_run, steady_blocks
+from analysis.two_temperature import TwoTemperatureModel
+
+DX_A = 10.0
+X_INTERFACE_A = 300.0  # metal cells 0..29, non-metal 30..49
+TRUTH = TwoTemperatureModel(T_far_K=320.0, flux_W_m2=5e9, kappa_e_W_mK=200.0,
+                            kappa_p_W_mK=10.0, G_ep_W_m3K=1e17, R_pp_m2K_W=3e-9,
+                            kappa_nonmetal_W_mK=40.0, metal_length_A=X_INTERFACE_A - 5.0)
+
+
+def synthetic_run(rng, *, n_windows=200, noise_K=1.5, slow_K=1.0, slow_tau=4.0):
+    """Lattice and electron profiles of :data:`TRUTH` on a 50-cell grid, with white noise
+    per cell and window and a slow common mode (AR(1) of ``slow_tau`` windows) per side."""
+    x = (np.arange(50) + 0.5) * DX_A
+    electron = x < X_INTERFACE_A
+    t_e, t_p = TRUTH.metal_temperatures_K(X_INTERFACE_A - x[electron])
+    t_n = TRUTH.nonmetal_temperature_K(x[~electron] - X_INTERFACE_A)
+    phi = np.exp(-1.0 / slow_tau)
+    slow = np.zeros((n_windows, 2))
+    for k in range(1, n_windows):
+        slow[k] = phi * slow[k - 1] + np.sqrt(1 - phi**2) * slow_K * rng.standard_normal(2)
+    lattice = np.empty((n_windows, 50))
+    lattice[:, electron] = t_p + slow[:, :1] + noise_K * rng.standard_normal((n_windows, electron.sum()))
+    lattice[:, ~electron] = t_n + slow[:, 1:] + noise_K * rng.standard_normal((n_windows, (~electron).sum()))
+    electrons = np.zeros((n_windows, 50))
+    electrons[:, electron] = t_e + slow[:, :1] + noise_K * rng.standard_normal((n_windows, electron.sum()))
+    raw = {"time_ps": np.arange(1, n_windows + 1) * 0.5, "x_A": x, "electron_cell": electron,
+           "lattice_T_K": lattice, "atoms_per_cell": np.full(50, 100.0),
+           "electron_time_ps": np.arange(1, n_windows + 1) * 0.5, "electron_T_K": electrons}
+    geometry = {"x_interface_A": X_INTERFACE_A, "sink_region_A": [480.0, 500.0]}
+    return raw, geometry
+
+
+def test_steady_blocks_are_means_of_the_steady_samples():
+    values = np.arange(20, dtype=float)[:, None] * np.ones((1, 3))
+    blocks = steady_blocks(np.arange(20.0), values, start_ps=10.0, n_blocks=2)
+    assert blocks[:, 0].tolist() == [12.0, 17.0]
+    with pytest.raises(ValueError, match="cannot make 30 blocks"):
+        steady_blocks(np.arange(20.0), values, start_ps=0.0, n_blocks=30)
+
+
+def test_recovers_the_resistances_within_their_block_intervals():
+    rng = np.random.default_rng(3)
+    raw, geometry = synthetic_run(rng)
+    out = analyse_ttm_run(raw, geometry, flux_W_m2=TRUTH.flux_W_m2, n_blocks=5)
+    for name, truth in (("R_pp", TRUTH.R_pp_m2K_W), ("R_total", TRUTH.R_total_m2K_W)):
+        assert out[f"{name}_ci95_low_m2K_W"] <= truth <= out[f"{name}_ci95_high_m2K_W"], name
+    assert out["ci_dof"] == 4 and len(out["R_ep_blocks_m2K_W"]) == 5
+    assert out["metal_length_A"] == pytest.approx(X_INTERFACE_A - 5.0)
+    assert out["G_ep_W_m3K"] == pytest.approx(TRUTH.G_ep_W_m3K, rel=0.5)
+
+
+def test_blocks_shorter_than_the_slow_mode_give_no_interval():
+    rng = np.random.default_rng(4)
+    raw, geometry = synthetic_run(rng, slow_tau=20.0, slow_K=2.0)
+    out = analyse_ttm_run(raw, geometry, flux_W_m2=TRUTH.flux_W_m2, n_blocks=5)
+    assert out["converged"] is False and out["R_total_ci95_low_m2K_W"] is None
+    assert out["R_total_m2K_W"] > 0 and "not converged" in out["warnings"][-1]
+
+
+@pytest.mark.slow
+def test_block_intervals_cover_with_a_slow_common_mode():
+    """120 synthetic runs whose bins share a slow mode (4 windows): the 95 % block
+    intervals of R_pp and R_total cover the truth at the nominal rate."""
+    rng = np.random.default_rng(11)
+    hits = {"R_pp": [], "R_total": []}
+    converged = 0
+    for _ in range(120):
+        raw, geometry = synthetic_run(rng, n_windows=300)
+        out = analyse_ttm_run(raw, geometry, flux_W_m2=TRUTH.flux_W_m2, n_blocks=5)
+        if not out["converged"]:
+            continue
+        converged += 1
+        for name, truth in (("R_pp", TRUTH.R_pp_m2K_W), ("R_total", TRUTH.R_total_m2K_W)):
+            hits[name].append(out[f"{name}_ci95_low_m2K_W"] <= truth
+                              <= out[f"{name}_ci95_high_m2K_W"])
+    coverage = {k: float(np.mean(v)) for k, v in hits.items()}
+    print(coverage, f"{converged}/120 converged")
+    assert converged >= 100
+    assert all(0.88 <= c <= 0.99 for c in coverage.values()), coverage
+
+
+def test_too_few_cells_are_refused():
+    rng = np.random.default_rng(5)
+    raw, geometry = synthetic_run(rng, n_windows=40)
+    with pytest.raises(ValueError, match="non-metal cells"):
+        analyse_ttm_run(raw, {**geometry, "sink_region_A": [320.0, 330.0]},
+                        flux_W_m2=TRUTH.flux_W_m2)
