@@ -33,6 +33,7 @@ m²K/W.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -59,7 +60,9 @@ def steady_blocks(time_ps: np.ndarray, values: np.ndarray, *, start_ps: float,
     if rows.shape[0] < n_blocks:
         raise ValueError(f"{rows.shape[0]} steady samples cannot make {n_blocks} blocks: "
                          "run longer or discard less")
-    return np.array([np.nanmean(chunk, axis=0) for chunk in np.array_split(rows, n_blocks)])
+    with warnings.catch_warnings():  # cells without atoms stay NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.array([np.nanmean(chunk, axis=0) for chunk in np.array_split(rows, n_blocks)])
 
 
 def _cells(raw: Mapping, geometry: Mapping, source_cells: int,
@@ -151,6 +154,14 @@ def analyse_ttm_run(raw: Mapping, geometry: Mapping, *, flux_W_m2: float,
     full = _fit(cells, lattice.mean(axis=0), electrons.mean(axis=0), x_int, flux_W_m2)
     t = float(stats.t.ppf(0.975, n_blocks - 1))
     convergence = _convergence(raw, cells, time_ps, start, n_blocks)
+    unphysical = [k for k in ("kappa_e_W_mK", "kappa_p_W_mK", "G_ep_W_m3K",
+                              "kappa_nonmetal_W_mK") if not full.get(k, 0.0) > 0.0]
+    if unphysical:  # e.g. the noise hides the metal's curvature: no two-temperature result
+        convergence["converged"] = False
+        convergence["reasons"].append(
+            f"not converged: the fit of the steady profiles is unphysical ({', '.join(unphysical)} "
+            "not positive): the profiles do not resolve the electron-phonon relaxation "
+            "(run longer, widen the cross-section, or lengthen the metal)")
     out: dict = {"ci_dof": n_blocks - 1 if convergence["converged"] else None,
                  "n_blocks": n_blocks, "steady_from_ps": start, "flux_W_m2": float(flux_W_m2),
                  "converged": convergence["converged"], "convergence": convergence,
@@ -174,4 +185,5 @@ def analyse_ttm_run(raw: Mapping, geometry: Mapping, *, flux_W_m2: float,
                        "electron_T_K": electrons.mean(axis=0).tolist(),
                        "far_end_A": cells["far_end_A"], "x_interface_A": x_int}
     out["full_window_fit"] = {k: v for k, v in full.items() if np.ndim(v) == 0}
+    out["physical_fit"] = not unphysical
     return out

@@ -258,7 +258,7 @@ class TtmSettings:
             "seeds", "langevin_damping_ps", "equilibration_ps", "production_ps",
             "sample_every_ps", "electron_sample_every_ps", "heat_flux_W_m2",
             "source_electron_fraction", "fixed_thickness_A",
-            "bath_thickness_A", "electron_cell_A", "vacuum_gap_A")
+            "bath_thickness_A", "electron_cell_A", "vacuum_gap_A", "electron_capacity_factor")
 
     def __init__(self, settings: Mapping):
         missing = [key for key in self.KEYS if key not in settings]
@@ -275,7 +275,14 @@ class TtmSettings:
         if len(self.specorder) != 2:
             raise ValueError(f"specorder = {self.specorder}: a TTM interface has exactly two "
                              "species, the metal and the non-metal")
+        self.capacity_factor = float(settings["electron_capacity_factor"])
+        if not self.capacity_factor >= 1.0:
+            raise ValueError(f"electron_capacity_factor = {self.capacity_factor} must be >= 1")
         self.electrons = electron_inputs(settings["electrons"], self.metal)
+        # C_e scaled, κ_e kept: the steady profiles depend on κ_e and G_ep only, while the
+        # electron-temperature noise of a cell falls as 1/sqrt(C_e) (module docstring)
+        self.electrons_run = {**self.electrons,
+                              "gamma_J_m3K2": self.electrons["gamma_J_m3K2"] * self.capacity_factor}
         self.temperature_K = self._positive(settings, "temperature_K")
         self.timestep_ps = self._positive(settings, "timestep_fs") * 1e-3
         self.damping_ps = self._positive(settings, "langevin_damping_ps")
@@ -612,18 +619,18 @@ def _merge(s: TtmSettings, geometry: dict, powers: dict, outdir: Path) -> dict:
     }
 
 
-def energy_balance(raw: Mapping) -> dict:
+def energy_balance(samples: Mapping) -> dict:
     """Residuals (eV) of the energy balances at the end of the production.
 
     ``electrons``: ΔE_e − (E_source,e − E_transfer); ``atoms``: ΔE_atoms − (E_transfer +
     E_source,lattice − E_sink); ``total``: their sum; ``scale_eV``: the energy that passed
     through the cell (E_sink), to which they compare.
     """
-    e = raw["E_electrons_eV"][-1] - (raw["source_electrons_eV"][-1] - raw["transfer_eV"][-1])
-    a = raw["E_atoms_eV"][-1] - (raw["transfer_eV"][-1] + raw["source_lattice_eV"][-1]
-                                 - raw["sink_eV"][-1])
+    e = samples["E_electrons_eV"][-1] - (samples["source_electrons_eV"][-1] - samples["transfer_eV"][-1])
+    a = samples["E_atoms_eV"][-1] - (samples["transfer_eV"][-1] + samples["source_lattice_eV"][-1]
+                                 - samples["sink_eV"][-1])
     return {"electrons_eV": float(e), "atoms_eV": float(a), "total_eV": float(e + a),
-            "scale_eV": float(raw["sink_eV"][-1]), "transfer_eV": float(raw["transfer_eV"][-1])}
+            "scale_eV": float(samples["sink_eV"][-1]), "transfer_eV": float(samples["transfer_eV"][-1])}
 
 
 def run_ttm_nemd(structure_data: Path, info: dict, settings: Mapping | TtmSettings,
@@ -659,7 +666,8 @@ def run_ttm_nemd(structure_data: Path, info: dict, settings: Mapping | TtmSettin
     rank = comm.Get_rank() if comm is not None else 0
     wall_start = time.perf_counter()
     geometry = rotate_structure(Path(structure_data), s, outdir, comm)
-    material = ttm_mod_parameters(s.electrons, atom_density_A3=geometry["metal_atom_density_A3"],
+    material = ttm_mod_parameters(s.electrons_run,
+                                  atom_density_A3=geometry["metal_atom_density_A3"],
                                   mass_amu=geometry["metal_mass_amu"], T_ref_K=s.temperature_K)
     powers = _powers(s, geometry["area_A2"])
     n_e = geometry["surface_r"] - geometry["surface_l"]
@@ -697,6 +705,7 @@ def run_ttm_nemd(structure_data: Path, info: dict, settings: Mapping | TtmSettin
         potential=potential_provenance(get_potential(s.potential)), settings=s.raw,
         geometry=geometry, n_atoms=geometry["n_atoms"],
         ttm_parameters_metal_units=material, electrons_SI=s.electrons,
+        electrons_SI_run=s.electrons_run, electron_capacity_factor=s.capacity_factor,
         source_intensity_eV_psA2=intensity, powers_eV_ps=powers,
         steps={"equilibration": s.equilibration_steps, "production": s.production_steps,
                "sample_every": s.sample_steps, "electron_sample_every": s.electron_steps},

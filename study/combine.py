@@ -1,7 +1,8 @@
 """Entry point: combine the independent replicas of one system and temperature.
 
 ``--method nemd`` combines NEMD replicas (:func:`analysis.combine_replicas`), ``--method
-green-kubo`` EMD replicas (:func:`analysis.green_kubo_combine.combine_green_kubo`).  Both give R_K
+green-kubo`` EMD replicas (:func:`analysis.green_kubo_combine.combine_green_kubo`),
+``--method two-temperature`` two-temperature NEMD runs (R_pp, R_ep, R_total).  All give R_K
 with its 95% CI over replicas and the same bookkeeping (files, seeds, provenance).
 """
 
@@ -46,11 +47,48 @@ def _green_kubo(replicas: list[dict]) -> dict:
     }
 
 
+def _two_temperature(replicas: list[dict]) -> dict:
+    """R_pp, R_ep and R_total over replicas: inverse-variance mean with Birge inflation
+    (:func:`analysis.replicas.weighted_mean_birge`); no interval unless every replica has
+    one.  R_K is R_total, G its inverse."""
+    from analysis.replicas import weighted_mean_birge
+    from analysis.ttm_run import RESISTANCES
+
+    converged = all(r["converged"] for r in replicas)
+    out = {"converged": converged, "n_replicas": len(replicas),
+           "n_blocks": replicas[0]["n_blocks"]}
+    for name in RESISTANCES:
+        values = [r[f"{name}_m2K_W"] for r in replicas]
+        if converged:
+            comb = weighted_mean_birge(values, [r[f"{name}_se_m2K_W"] for r in replicas],
+                                       [r["ci_dof"] for r in replicas])
+            out |= {f"{name}_m2K_W": comb["mean"], f"{name}_se_m2K_W": comb["se"],
+                    f"{name}_ci95_low_m2K_W": comb["low"],
+                    f"{name}_ci95_high_m2K_W": comb["high"]}
+        else:
+            known = [v for v in values if v is not None]
+            out |= {f"{name}_m2K_W": sum(known) / len(known) if known else None,
+                    f"{name}_se_m2K_W": None, f"{name}_ci95_low_m2K_W": None,
+                    f"{name}_ci95_high_m2K_W": None}
+    r, low, high = (out[f"R_total{k}_m2K_W"] for k in ("", "_ci95_low", "_ci95_high"))
+    out |= {"R_K_m2K_W": r, "R_K_se_m2K_W": out["R_total_se_m2K_W"],
+            "R_K_ci95_low_m2K_W": low, "R_K_ci95_high_m2K_W": high,
+            "G_MW_m2K": 1e-6 / r,
+            "G_ci95_low_MW_m2K": 1e-6 / high if high and high > 0 else None,
+            "G_ci95_high_MW_m2K": 1e-6 / low if low and low > 0 else None}
+    for key in ("G_ep_W_m3K", "coupling_length_nm", "kappa_p_W_mK", "kappa_e_W_mK",
+                "metal_length_A", "electrons_SI", "electron_capacity_factor"):
+        out[key] = [rep.get(key) for rep in replicas]
+    out["warnings"] = [f"replica {i}: {w}" for i, rep in enumerate(replicas)
+                       for w in rep["warnings"]]
+    return to_jsonable(out)
+
+
 def _fmt(value) -> str:
     return "n/a" if value is None else f"{value:.3e}"
 
 
-COMBINERS = {"nemd": _nemd, "green-kubo": _green_kubo}
+COMBINERS = {"nemd": _nemd, "green-kubo": _green_kubo, "two-temperature": _two_temperature}
 
 
 def combine(paths: list[Path], system: str, method: str = "nemd") -> dict:

@@ -458,6 +458,8 @@ def check_config(config: dict) -> None:
                                 f"production run of system {name}")
     if config.get("emd") is not None:
         problems += _check_emd(config)
+    if config.get("ttm") is not None:
+        problems += _check_ttm(config)
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
 
@@ -549,6 +551,78 @@ def emd_replicas(config: dict) -> int:
     if config.get("emd") is None:
         return 0
     return int(config["emd"]["replicas"] or config["replicas"])
+
+
+#: Keys of the ttm block handed to the two-temperature driver as they are.
+TTM_DRIVER_KEYS = ("metal", "langevin_damping_ps", "equilibration_ps", "production_ps",
+                   "sample_every_ps", "electron_sample_every_ps", "heat_flux_W_m2",
+                   "source_electron_fraction", "fixed_thickness_A", "bath_thickness_A",
+                   "electron_cell_A", "vacuum_gap_A", "electron_capacity_factor")
+#: Keys of the ttm block used by the analysis (analysis/ttm_run.py).
+TTM_ANALYSIS_KEYS = ("discard_fraction", "n_blocks", "source_cells", "bath_exclusion_A")
+
+
+def ttm_systems(config: dict) -> list[str]:
+    """Bonded systems one of whose sides is the ttm block's metal (none without a block)."""
+    ttm = config.get("ttm")
+    if ttm is None:
+        return []
+    return [s for s in system_names(config)
+            if config["systems"][s]["type"] != "grain_boundary"
+            and ttm["metal"] in (config["systems"][s]["side_a"]["element"],
+                                 config["systems"][s]["side_b"]["element"])]
+
+
+def ttm_replicas(config: dict) -> int:
+    """Two-temperature runs per system and temperature (0 without a ttm block)."""
+    if config.get("ttm") is None:
+        return 0
+    return int(config["ttm"]["replicas"] or config["replicas"])
+
+
+def ttm_settings(config: dict, system: str, temperature_K: float, replica: int) -> dict:
+    """Everything the two-temperature driver (engine.ttm) needs for one run."""
+    nemd = nemd_settings(config, system, temperature_K, replica)
+    ttm = config["ttm"]
+    seeds = run_seeds(config["seed"], f"{system}/ttm", temperature_K, replica)
+    return {
+        "potential": nemd["potential"], "specorder": nemd["specorder"],
+        "temperature_K": nemd["temperature_K"], "replica": replica,
+        "timestep_fs": ttm["timestep_fs"] or nemd["timestep_fs"],
+        "seeds": {"velocity": seeds["velocity"], "equilibration": seeds["equilibration"],
+                  "ttm": seeds["hot"]},
+        "electrons": ttm["electrons"],
+        **{k: ttm[k] for k in TTM_DRIVER_KEYS},
+    }
+
+
+def ttm_analysis_settings(config: dict) -> dict:
+    """Options of the two-temperature analysis (study.analyse_ttm)."""
+    return {k: config["ttm"][k] for k in TTM_ANALYSIS_KEYS}
+
+
+def _check_ttm(config: dict) -> list[str]:
+    """A ttm block needs a system with its metal and the metal's electronic parameters."""
+    ttm, problems = config["ttm"], []
+    if not ttm_systems(config):
+        problems.append(f"ttm.metal: no bonded system has a side of '{ttm['metal']}': the "
+                        "two-temperature model needs a metal side (name the metal element "
+                        "of a system, or remove the block)")
+    if ttm["electrons"] is None:
+        from potentials.electrons import ElectronDataError, electron_parameters
+
+        try:
+            electron_parameters(ttm["metal"])
+        except (ElectronDataError, KeyError, ValueError) as error:
+            problems.append(f"ttm.electrons: no electronic parameters for '{ttm['metal']}' "
+                            f"in potentials/electrons.yaml ({error}); give ttm.electrons "
+                            "{gamma_J_m3K2, kappa_e_W_mK, G_ep_W_m3K}")
+    elif set(ttm["electrons"]) != {"gamma_J_m3K2", "kappa_e_W_mK", "G_ep_W_m3K"}:
+        missing = {"gamma_J_m3K2", "kappa_e_W_mK", "G_ep_W_m3K"} - set(ttm["electrons"])
+        problems.append(f"ttm.electrons: missing {sorted(missing)}")
+    if ttm["sample_every_ps"] % ttm["electron_sample_every_ps"] > 1e-9 * ttm["sample_every_ps"]:
+        problems.append("ttm.electron_sample_every_ps: must divide ttm.sample_every_ps")
+    return problems
 
 
 def emd_settings(config: dict, system: str, temperature_K: float, replica: int) -> dict:

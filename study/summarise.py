@@ -24,7 +24,8 @@ COLUMNS = [
     "kappa_A_W_mK", "kappa_A_lower_bound_W_mK", "kappa_B_W_mK", "kappa_B_lower_bound_W_mK",
     "n_replicas", "n_blocks", "flux_imbalance", "converged", "linear_response", "stationary",
     "potential", "gamma_a_J_m2", "gamma_b_J_m2", "gamma_int_J_m2", "work_of_adhesion_J_m2",
-    "registry_rank", "note", "target_status", "flags", "warnings",
+    "registry_rank", "R_pp_m2K_W", "R_pp_ci95_low_m2K_W", "R_pp_ci95_high_m2K_W", "R_ep_m2K_W",
+    "R_ep_ci95_low_m2K_W", "R_ep_ci95_high_m2K_W", "note", "target_status", "flags", "warnings",
 ]
 #: Columns taken from the system's structure record (bonded interfaces built with
 #: registry_search: surface, interface and adhesion energies in J/m², structures/adhesion.py).

@@ -37,7 +37,7 @@ def ttm_settings(**changes) -> dict:
                 "sample_every_ps": 0.5, "electron_sample_every_ps": 0.25,
                 "heat_flux_W_m2": FLUX_W_m2, "source_electron_fraction": 1.0,
                 "fixed_thickness_A": 3.0, "bath_thickness_A": 6.0, "electron_cell_A": 5.0,
-                "vacuum_gap_A": 12.0}
+                "vacuum_gap_A": 12.0, "electron_capacity_factor": 1.0}
     settings.update(changes)
     return settings
 

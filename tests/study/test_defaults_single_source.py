@@ -24,6 +24,8 @@ import pytest
 from engine.emd import EmdSettings
 from engine.md_settings import MdSettings
 from engine.nemd import NemdSettings
+from engine.spectral import SpectralSettings
+from engine.ttm import TtmSettings
 from study.config import (
     emd_replicas,
     emd_settings,
@@ -44,7 +46,8 @@ from tests.conftest import REPO
 
 ENGINE = REPO / "engine"
 #: The settings class of each driver module (the keys its file may read).
-DRIVER_CLASSES = {"md_settings.py": MdSettings, "nemd.py": NemdSettings, "emd.py": EmdSettings}
+DRIVER_CLASSES = {"md_settings.py": MdSettings, "nemd.py": NemdSettings, "emd.py": EmdSettings,
+                  "spectral.py": SpectralSettings, "ttm.py": TtmSettings}
 #: Names under which the engine holds a settings dict (``settings``, ``raw``, ``x.raw``).
 SETTINGS_NAMES = {"settings", "raw"}
 #: A run's own keys for the LJ test system (the rest comes from the schema).

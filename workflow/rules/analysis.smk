@@ -51,7 +51,7 @@ rule combine_nemd:
 
 rule summary:
     input:
-        combined=[*combined_results("nemd"), *combined_results("emd")],
+        combined=[*combined_results("nemd"), *combined_results("emd"), *ttm_combined_results()],
         structures=[f"{RESULTS}/{system}/structure/relaxed.json" for system in system_names(CONFIG)],
     output:
         table=f"{RESULTS}/summary.csv",

@@ -22,6 +22,10 @@ from study.config import (  # noqa: E402
     nemd_target,
     system_names,
     system_temperatures,
+    ttm_analysis_settings,
+    ttm_replicas,
+    ttm_settings,
+    ttm_systems,
     validate_config,
 )
 
@@ -94,6 +98,27 @@ def emd_run_settings(wildcards):
                                    int(wildcards.replica)))
 
 
+def ttm_dir(system, temperature, replica):
+    return f"{RESULTS}/{system}/T{temperature}K/ttm/rep{replica}"
+
+
+def ttm_run_settings(wildcards):
+    """The two-temperature driver's settings for one run, as a JSON string."""
+    return json.dumps(ttm_settings(CONFIG, wildcards.system, float(wildcards.temperature),
+                                   int(wildcards.replica)))
+
+
+def ttm_replica_results(wildcards):
+    return [f"{ttm_dir(wildcards.system, wildcards.temperature, r)}/ttm.json"
+            for r in range(ttm_replicas(CONFIG))]
+
+
+def ttm_combined_results():
+    """Combined two-temperature records of every metal-containing system and temperature."""
+    return [f"{RESULTS}/{system}/T{temperature_label(t)}K/ttm/combined.json"
+            for system in ttm_systems(CONFIG) for t in system_temperatures(CONFIG, system)]
+
+
 def emd_replica_results(wildcards):
     return [f"{emd_dir(wildcards.system, wildcards.temperature, r)}/emd.json"
             for r in range(emd_replicas(CONFIG))]
@@ -141,6 +166,12 @@ def all_targets():
         per_system.append(f"{RESULTS}/figures/grain_boundaries.png")
     if any(CONFIG["systems"][s].get("registry_search") is not None for s in bonded_systems()):
         per_system.append(f"{RESULTS}/figures/R_K_vs_W_ad.png")
+    per_system += [
+        f"{ttm_dir(system, temperature_label(t), r)}/ttm.png"
+        for system in ttm_systems(CONFIG)
+        for t in system_temperatures(CONFIG, system)
+        for r in range(ttm_replicas(CONFIG))
+    ]
     if emd_replicas(CONFIG):
         per_system += [f"{RESULTS}/figures/{system}_nemd_vs_emd.png"
                        for system in system_names(CONFIG)]
