@@ -26,6 +26,7 @@ from structures.io import write_lammps_data
 
 __all__ = [
     "LammpsEnergy",
+    "LammpsHolder",
     "as_potential",
     "potential_energy",
 ]
@@ -41,7 +42,25 @@ def _boundary(pbc) -> str:
     return " ".join("p" if flag else "s" for flag in pbc)
 
 
-class LammpsEnergy:
+class LammpsHolder:
+    """Owns one LAMMPS instance (``self._lmp``): :meth:`close` and use as a context manager."""
+
+    _lmp = None
+
+    def close(self) -> None:
+        """Release the LAMMPS instance."""
+        self._lmp.close()
+
+    def __enter__(self) -> Self:
+        """Enter a ``with`` block."""
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """Close the instance at the end of a ``with`` block."""
+        self.close()
+
+
+class LammpsEnergy(LammpsHolder):
     """A LAMMPS instance holding one structure, for repeated energy evaluations.
 
     Parameters
@@ -97,18 +116,6 @@ class LammpsEnergy:
             self.set_positions(positions_A)
         self._lmp.command("run 0 post no")
         return float(self._lmp.get_thermo("pe"))
-
-    def close(self) -> None:
-        """Release the LAMMPS instance."""
-        self._lmp.close()
-
-    def __enter__(self) -> Self:
-        """Enter a ``with`` block."""
-        return self
-
-    def __exit__(self, *exc) -> None:
-        """Close the instance at the end of a ``with`` block."""
-        self.close()
 
 
 def potential_energy(atoms: Atoms, *, potential: str | Potential, specorder: list[str]) -> float:

@@ -57,7 +57,6 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Self
 
 import numpy as np
 
@@ -72,6 +71,7 @@ from analysis.agf import (
     quantum_conductance_W_m2K,
 )
 from engine.atomic_io import write_csv, write_json
+from engine.energy import LammpsHolder
 from engine.lammps_setup import load_structure
 from engine.runtime import new_lammps, run_entry_point
 
@@ -97,7 +97,7 @@ _WARN = {"asymmetry_rel": 1e-4, "lead_nonuniformity_rel": 1e-2, "negative_omega_
 # --------------------------------------------------------------------------------------
 # LAMMPS: forces of a (laterally replicated) structure
 # --------------------------------------------------------------------------------------
-class LammpsForces:
+class LammpsForces(LammpsHolder):
     """A LAMMPS instance holding a structure read from a data file, for forces.
 
     Parameters
@@ -169,18 +169,6 @@ class LammpsForces:
         self._lmp.scatter_atoms("x", 1, 3, np.ctypeslib.as_ctypes(flat))
         self._lmp.command("run 0 post no")
         return self._gather("f", 1)
-
-    def close(self) -> None:
-        """Release the LAMMPS instance."""
-        self._lmp.close()
-
-    def __enter__(self) -> Self:
-        """Enter a ``with`` block."""
-        return self
-
-    def __exit__(self, *exc) -> None:
-        """Close the instance at the end of a ``with`` block."""
-        self.close()
 
 
 def _image_table(x0: np.ndarray, x: np.ndarray, lateral_A: np.ndarray,
