@@ -33,8 +33,10 @@ Memory: the block's text and its (block_samples, n_slab, 3) array with its FFT, 
 file size + 4 × 8 × 3 × block_samples × n_slab bytes, and the accumulator's
 ≈ (max_batches + 3) × (block_samples/2 + 1) floats, whatever the number of blocks.
 
-The spectral settings are optional keys beside the NEMD ones (:data:`SPECTRAL_DEFAULTS`);
-``sample_every_fs`` and ``max_frequency_THz`` are required.  Settings are checked before
+The spectral settings are keys beside the NEMD ones (:data:`SPECTRAL_KEYS`), all
+required: their defaults live in the config schema (the ``spectral`` block of
+``workflow/schemas/config.schema.yaml``; :func:`study.config.spectral_settings` builds
+complete settings of a study's run).  Settings are checked before
 any MD: sampling too coarse for ``max_frequency_THz`` (Nyquist), a slab without atoms, a
 slab reaching into a bath, too few bath-energy samples in the sampled stage all raise
 ``ValueError`` naming the field.  No checkpoints: a killed run starts afresh.
@@ -56,7 +58,6 @@ from scipy import optimize, stats
 from analysis.blocking import t_interval, welch_satterthwaite_dof
 from analysis.flux import heat_flux
 from analysis.jump import fit_windows, temperature_jump
-from analysis.nemd import DEFAULT_SETTINGS as ANALYSIS_DEFAULTS
 from analysis.spectral_current import SpectralCurrentAccumulator
 from analysis.units import W_M2_PER_EV_PS_A2
 from engine.atomic_io import save_npz, write_csv, write_json
@@ -77,27 +78,19 @@ from engine.runtime import mpi_world, new_lammps, run_entry_point
 from potentials import get_potential
 from potentials import provenance as potential_provenance
 
-__all__ = ["SPECTRAL_DEFAULTS", "SpectralSettings", "interface_force_constants",
+__all__ = ["SPECTRAL_KEYS", "SpectralSettings", "interface_force_constants",
            "read_velocity_block", "run_spectral"]
 
-#: Spectral settings beside the NEMD ones, and their defaults (None: derived or off).
-#: ``sample_every_fs`` and ``max_frequency_THz`` have none: they must be given.
-SPECTRAL_DEFAULTS: dict = {
-    "sample_every_fs": None,  # velocity sampling interval [fs], a multiple of timestep_fs
-    "max_frequency_THz": None,  # highest phonon frequency; Nyquist must exceed it [THz]
-    "block_samples": 256,  # samples per block (frequency resolution 1/(n dt)) [-]
-    "n_blocks": 32,  # blocks recorded after production_ps [-]
-    "slab_A": None,  # slab thickness per side [Å]; None: the measured range of Φ
-    "fd_step_A": 0.01,  # finite-difference displacement h [Å]
-    "fc_tolerance_eV_A2": 1e-6,  # keep pairs with ‖Φ_ij‖_F above this [eV/Å²]
-    "window": "hann",  # FFT window (scipy.signal.get_window name)
-    "max_batches": 16,  # batches kept by the accumulator (even, >= 4) [-]
-    "inelastic_cutoff_THz": None,  # share of ∫q above this frequency [THz]; None: skipped
-    "quantum_temperatures_K": [],  # temperatures of the quantum-corrected G_q(T) [K]
-    "jump_K": None,  # temperature jump T_hot − T_cold [K]; None: fitted from the profile
-    "bath_exclusion_A": ANALYSIS_DEFAULTS["bath_exclusion_A"],  # profile fit windows [Å]
-    "interface_exclusion_A": ANALYSIS_DEFAULTS["interface_exclusion_A"],  # [Å]
-}
+#: Spectral settings beside the NEMD ones (all required; defaults in the config schema):
+#: sample_every_fs [fs], max_frequency_THz [THz], block_samples, n_blocks, slab_A [Å] or
+#: None (the measured reach of Φ), fd_step_A [Å], fc_tolerance_eV_A2 [eV/Å²], window,
+#: max_batches, inelastic_cutoff_THz [THz] or None (skipped), quantum_temperatures_K [K],
+#: jump_K [K] or None (fitted), and the profile fit's bath_exclusion_A and
+#: interface_exclusion_A [Å] (the study's analysis block).
+SPECTRAL_KEYS = ("sample_every_fs", "max_frequency_THz", "block_samples", "n_blocks", "slab_A",
+                 "fd_step_A", "fc_tolerance_eV_A2", "window", "max_batches",
+                 "inelastic_cutoff_THz", "quantum_temperatures_K", "jump_K",
+                 "bath_exclusion_A", "interface_exclusion_A")
 #: Fewest bath-energy windows in the sampled stage (:func:`analysis.flux.heat_flux`).
 MIN_ENERGY_SAMPLES = 32
 #: Batches of the profile over which the temperature jump's error is estimated.
@@ -112,16 +105,16 @@ BLOCK_GLOB = "velocities.*.dump"
 
 
 class SpectralSettings(NemdSettings):
-    """NEMD settings plus the spectral keys of :data:`SPECTRAL_DEFAULTS`, checked and
+    """NEMD settings plus the spectral keys of :data:`SPECTRAL_KEYS`, checked and
     converted to steps (``spectral_every`` steps between samples, ``block_steps``,
     ``spectral_steps``; the sampled stage starts at ``spectral_start``)."""
 
     DRIVER = "spectral NEMD"
+    KEYS = (*NemdSettings.KEYS, *SPECTRAL_KEYS)
 
     def __init__(self, settings: dict):
-        super().__init__(settings)
-        sp = {**SPECTRAL_DEFAULTS, **{k: settings[k] for k in SPECTRAL_DEFAULTS if k in settings}}
-        self.raw = {**self.raw, **sp}
+        super().__init__(settings)  # refuses settings that lack a key of KEYS, naming it
+        sp = {k: settings[k] for k in SPECTRAL_KEYS}
         self.spectral = sp
         for key in ("sample_every_fs", "max_frequency_THz"):
             if sp[key] is None or not float(sp[key]) > 0:

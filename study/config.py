@@ -36,6 +36,7 @@ from study.schema import (
 __all__ = [
     "SCHEMA_PATH",
     "ConfigError",
+    "agf_settings",
     "analysis_settings",
     "check_config",
     "emd_analysis_settings",
@@ -50,6 +51,9 @@ __all__ = [
     "run_seeds",
     "series_base",
     "series_system_name",
+    "spectral_replicas",
+    "spectral_settings",
+    "spectral_systems",
     "system_names",
     "system_temperatures",
     "validate_config",
@@ -460,6 +464,8 @@ def check_config(config: dict) -> None:
         problems += _check_emd(config)
     if config.get("ttm") is not None:
         problems += _check_ttm(config)
+    if config.get("spectral") is not None:
+        problems += _check_spectral(config)
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
 
@@ -622,6 +628,106 @@ def _check_ttm(config: dict) -> list[str]:
         problems.append(f"ttm.electrons: missing {sorted(missing)}")
     if ttm["sample_every_ps"] % ttm["electron_sample_every_ps"] > 1e-9 * ttm["sample_every_ps"]:
         problems.append("ttm.electron_sample_every_ps: must divide ttm.sample_every_ps")
+    return problems
+
+
+#: Keys of the spectral block handed to the spectral driver (engine.spectral) as they are.
+SPECTRAL_DRIVER_KEYS = ("sample_every_fs", "max_frequency_THz", "block_samples", "n_blocks",
+                        "slab_A", "fd_step_A", "fc_tolerance_eV_A2", "window", "max_batches",
+                        "inelastic_cutoff_THz", "jump_K")
+
+
+def spectral_systems(config: dict) -> list[str]:
+    """Bonded systems run with the spectral heat current and AGF (none without a block)."""
+    if config.get("spectral") is None:
+        return []
+    return [s for s in system_names(config) if config["systems"][s]["type"] != "grain_boundary"]
+
+
+def spectral_replicas(config: dict) -> int:
+    """Spectral runs per system and temperature (0 without a spectral block)."""
+    if config.get("spectral") is None:
+        return 0
+    return int(config["spectral"]["replicas"] or config["replicas"])
+
+
+def spectral_settings(config: dict, system: str, temperature_K: float, replica: int) -> dict:
+    """Everything the spectral driver (engine.spectral) needs for one run.
+
+    A spectral run is the system's NEMD run (:func:`nemd_settings`, with seeds of its own)
+    plus the spectral block's keys and the analysis block's fit exclusions; the run
+    temperature is always among ``quantum_temperatures_K``.  An ``inelastic_cutoff_THz``
+    of None is resolved from the system's AGF leads when the run starts
+    (:func:`study.analyse_spectral.resolve_settings`).
+    """
+    settings = nemd_settings(config, system, temperature_K, replica)
+    spectral = config["spectral"]
+    settings["seeds"] = run_seeds(config["seed"], f"{system}/spectral", temperature_K, replica)
+    settings.update({k: copy.deepcopy(spectral[k]) for k in SPECTRAL_DRIVER_KEYS})
+    settings["quantum_temperatures_K"] = sorted(
+        {float(t) for t in spectral["quantum_temperatures_K"]} | {float(temperature_K)})
+    for key in ("bath_exclusion_A", "interface_exclusion_A"):
+        settings[key] = config["analysis"][key]
+    return settings
+
+
+def agf_settings(config: dict, system: str) -> dict:
+    """Options of the AGF transmission of ``system`` (study.analyse_spectral agf)."""
+    agf = config["spectral"]["agf"]
+    return {"n_omega": int(agf["n_omega"]), "lateral_repeat": [int(n) for n in
+                                                               agf["lateral_repeat"]],
+            "buffer_layers": [int(n) for n in agf["buffer_layers"]],
+            "eta_rel": float(agf["eta_rel"]), "displacement_A": config["spectral"]["fd_step_A"],
+            "temperatures_K": system_temperatures(config, system)}
+
+
+def _check_spectral(config: dict) -> list[str]:
+    """Sampling of the spectral block against each system's time step and phonons."""
+    from scipy import signal
+
+    from engine.spectral import MIN_ENERGY_SAMPLES, SpectralSettings
+
+    sp, problems = config["spectral"], []
+    if not spectral_systems(config):
+        return [("spectral: no bonded system in the study (grain boundaries are not run); "
+                 "remove the block or add a bonded system")]
+    every_fs, top = float(sp["sample_every_fs"]), float(sp["max_frequency_THz"])
+    nyquist = 1e3 / (2 * every_fs)
+    if not nyquist > top:
+        problems.append(f"spectral.sample_every_fs: {every_fs:g} fs samples up to "
+                        f"1/(2 sample_every_fs) = {nyquist:.3g} THz, not above "
+                        f"max_frequency_THz = {top:g} THz: sample more often than every "
+                        f"{1e3 / (2 * top):.3g} fs")
+    cutoff = sp["inelastic_cutoff_THz"]
+    if cutoff is not None and not float(cutoff) < nyquist:
+        problems.append(f"spectral.inelastic_cutoff_THz: {cutoff:g} THz is not below the "
+                        f"Nyquist frequency {nyquist:.3g} THz of sample_every_fs")
+    try:
+        signal.get_window(sp["window"], 16)
+    except ValueError as error:
+        problems.append(f"spectral.window: '{sp['window']}' is not a scipy.signal window "
+                        f"({error}); use e.g. hann")
+    stage_ps = sp["n_blocks"] * sp["block_samples"] * every_fs * 1e-3
+    for name in spectral_systems(config):
+        settings = spectral_settings(config, name, system_temperatures(config, name)[0], 0)
+        step_fs = float(settings["timestep_fs"])
+        if abs(every_fs / step_fs - round(every_fs / step_fs)) > 1e-6 * every_fs / step_fs \
+                or round(every_fs / step_fs) < 1:
+            problems.append(f"spectral.sample_every_fs: {every_fs:g} fs is not a whole number "
+                            f"of time steps of system {name} ({step_fs:g} fs)")
+            continue
+        windows = int(stage_ps / settings["sample_every_ps"] + 1e-9)
+        if windows < MIN_ENERGY_SAMPLES:
+            problems.append(f"spectral.n_blocks: the sampled stage (n_blocks x block_samples x "
+                            f"sample_every_fs = {stage_ps:g} ps) holds {windows} bath-energy "
+                            f"windows of nemd.sample_every_ps = {settings['sample_every_ps']} ps "
+                            f"of system {name}, fewer than {MIN_ENERGY_SAMPLES}: raise n_blocks "
+                            "or block_samples")
+        if not problems:  # the driver's own checks, for anything not named above
+            try:
+                SpectralSettings(settings)
+            except ValueError as error:
+                problems.append(f"spectral (system {name}): {error}")
     return problems
 
 

@@ -55,6 +55,7 @@ def flags(record: dict) -> str:
         out.append("replicas disagree")
     if any("wrong sign" in w for w in record.get("warnings", [])):
         out.append("gradient of wrong sign")
+    out += record.get("summary_flags") or []  # the method's own (e.g. AGF: deterministic)
     return "; ".join(out)
 
 
@@ -120,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
                                                          "R_K_ci95_high_m2K_W"))
         interval = (f"[{low:.3e}, {high:.3e}] (95% CI, inf = unbounded)"
                     if row.get("R_K_ci95_low_m2K_W") is not None
+                    else "deterministic: no statistical interval" if "deterministic" in row["flags"]
                     else "no interval: not converged")
         print(f"{row['system']:>12} {row['temperature_K']:>7} K {row['method']:>10}: "
               f"R_K = {row['R_K_m2K_W']:.3e} m2K/W {interval}, "

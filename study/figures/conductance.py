@@ -20,6 +20,8 @@ __all__ = ["draw", "figure"]
 _SYSTEM_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
                    "#000000", "#F0E442")
 _METHOD_MARKERS = {"nemd": "o", "green-kubo": "s"}
+#: Methods whose value has no statistical error (AGF: exact harmonic transmission).
+DETERMINISTIC = {"agf"}
 
 
 def draw(ax, rows: Sequence[Mapping], *, style: str = "quick") -> None:
@@ -39,6 +41,10 @@ def draw(ax, rows: Sequence[Mapping], *, style: str = "quick") -> None:
         if method in _METHOD_MARKERS:  # NEMD and EMD side by side
             t = t + 0.01 * span * (2 * list(_METHOD_MARKERS).index(method) - 1)
         value = fs.column(sel, "R_K_m2K_W") * fs.NANO
+        if method in DETERMINISTIC:  # an exact model of the potential: no sampling error
+            ax.plot(t, value, marker, color=colour, linestyle="none",
+                    label=f"{name} (deterministic: no statistical interval)")
+            continue
         fs.interval_points(ax, t, value, fs.column(sel, "R_K_ci95_low_m2K_W") * fs.NANO,
                            fs.column(sel, "R_K_ci95_high_m2K_W") * fs.NANO, marker, colour,
                            f"{name}, 95 % CI", open_label=f"{name}: NOT CONVERGED (no interval)")

@@ -44,6 +44,8 @@ SETTINGS = {
     # spectral
     "sample_every_fs": 50.0, "max_frequency_THz": MAX_FREQUENCY_THZ, "block_samples": 256,
     "n_blocks": 24, "inelastic_cutoff_THz": 1.5, "quantum_temperatures_K": [5.0, 15.0, 50.0],
+    "slab_A": None, "fd_step_A": 0.01, "fc_tolerance_eV_A2": 1e-6, "window": "hann",
+    "max_batches": 16, "jump_K": None, "bath_exclusion_A": 5.0, "interface_exclusion_A": 3.0,
 }
 
 
@@ -149,6 +151,15 @@ def test_bad_settings_are_refused(change, field):
 
     with pytest.raises(ValueError, match=field):
         SpectralSettings({**SETTINGS, **change})
+
+
+def test_settings_without_a_spectral_key_are_refused_naming_it():
+    """The driver has no defaults (they live in the config schema's spectral block)."""
+    from engine.spectral import SPECTRAL_KEYS, SpectralSettings
+
+    for key in SPECTRAL_KEYS:
+        with pytest.raises(ValueError, match=rf"spectral NEMD settings lack {key}\b"):
+            SpectralSettings({k: v for k, v in SETTINGS.items() if k != key})
 
 
 @pytest.mark.parametrize("slab_A", [0.5, 30.0])  # no atom within 0.5 Å; into the baths

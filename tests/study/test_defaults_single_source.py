@@ -32,6 +32,8 @@ from study.config import (
     load_config,
     nemd_replicas,
     nemd_settings,
+    spectral_settings,
+    spectral_systems,
     system_names,
     system_temperatures,
 )
@@ -182,6 +184,21 @@ def test_workflow_settings_of_every_config_are_complete(path):
             settings = emd_settings(config, system, temperature, 0)
             assert set(EmdSettings.KEYS) <= set(settings)
             EmdSettings(settings)
+        if system in spectral_systems(config):
+            settings = spectral_settings(config, system, temperature, 0)
+            assert set(SpectralSettings.KEYS) <= set(settings)
+            SpectralSettings(settings)
+
+
+def test_the_spectral_keys_have_their_defaults_in_the_schema():
+    """SPECTRAL_DEFAULTS left the driver: every spectral key is a key of the schema's
+    spectral block with a default (or comes from the analysis block)."""
+    from engine.spectral import SPECTRAL_KEYS
+
+    block = load_schema()["properties"]["spectral"]["properties"]
+    analysis = schema_defaults("analysis")
+    for key in SPECTRAL_KEYS:
+        assert "default" in block.get(key, {}) or key in analysis, key
 
 
 def test_analysis_library_defaults_agree_with_the_schema():

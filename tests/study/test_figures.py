@@ -25,6 +25,7 @@ from study.figures import (
     nemd_vs_emd,
     profile,
     series,
+    spectral,
 )
 from study.figures import style as fs
 from study.paper_series import series_rows
@@ -194,6 +195,32 @@ def flux_rows() -> list[dict]:
                                   sweep_record("S-J2e10", 5.9e-9, None)], fluxes)
 
 
+def spectral_records(*, dmm: bool = True) -> tuple[dict, dict, dict]:
+    """Combined spectral, spectral-quantum and agf records (study.analyse_spectral) of a
+    two-band interface: a noisy MD G(f) with its band, a smooth AGF and a DMM curve."""
+    rng = np.random.default_rng(3)
+    f = np.arange(129) / 128 * 10.0  # THz, 50 fs sampling
+    shape = np.where(f < 2.2, np.sin(np.pi * f / 2.2) ** 2, 0.0)
+    g = 8e7 * shape + 4e6 * rng.standard_normal(f.size) * (f < 3)  # W m^-2 K^-1 THz^-1
+    half = 1.5e7 * (f < 3)
+    delta_f = float(f[1])
+    total = float(g.sum() * delta_f * 1e-6)
+    record = {"method": "spectral", "temperature_K": 15.0, "G_MW_m2K": total,
+              "G_ci95_low_MW_m2K": 0.9 * total, "G_ci95_high_MW_m2K": 1.1 * total,
+              "sum_rule": {"ratio": 0.81},
+              "spectrum": {"frequency_THz": f.tolist(), "G_W_m2K_THz": g.tolist(),
+                           "ci95_low_W_m2K_THz": (g - half).tolist(),
+                           "ci95_high_W_m2K_THz": (g + half).tolist(), "delta_f_THz": delta_f},
+              "agf_density_W_m2K_THz": (1.1e8 * np.where(f < 2.0, (f / 2.0) ** 2, 0.0)).tolist(),
+              "dmm_density_W_m2K_THz": (9e7 * shape ** 0.5).tolist() if dmm else None}
+    quantum = {"method": "spectral-quantum", "temperature_K": 15.0, "G_MW_m2K": 0.6 * total,
+               "G_ci95_low_MW_m2K": 0.5 * total, "G_ci95_high_MW_m2K": 0.7 * total}
+    agf = {"method": "agf", "temperature_K": 15.0, "G_MW_m2K": 1.2 * total,
+           "G_plain_MW_m2K": 0.8 * total, "G_ci95_low_MW_m2K": None,
+           "G_ci95_high_MW_m2K": None}
+    return record, quantum, agf
+
+
 # -- every figure in both styles ------------------------------------------------------
 
 def _draw(name: str, kind: str, nemd_records: list[dict]):
@@ -218,13 +245,16 @@ def _draw(name: str, kind: str, nemd_records: list[dict]):
         return grain_boundaries.figure(boundary_rows(), style=kind)[0]
     if name == "adhesion":
         return adhesion.figure(adhesion_rows(), "test", style=kind)
+    if name in ("spectral", "spectral-no-dmm"):
+        return spectral.figure(*spectral_records(dmm=name == "spectral"), "A_B at 15 K",
+                               style=kind)
     rows = {"size": size_rows, "lateral": lateral_rows, "flux": flux_rows}[name]()
     return series.figure(name, "S", rows, style=kind)
 
 
 FIGURES = ["profile", "profile-not-converged", "green_kubo", "green_kubo-not-converged",
            "conductance", "models", "nemd_vs_emd", "grain_boundaries", "size", "lateral",
-           "flux", "adhesion"]
+           "flux", "adhesion", "spectral", "spectral-no-dmm"]
 
 
 @pytest.mark.parametrize("kind", STYLES)
@@ -443,3 +473,15 @@ def test_profile_csv_and_record_json_writers(tmp_path):
     assert rows[0]["T_mean_K"] == ""  # empty fixed-layer bin
     loaded = json.loads(write_json(res, tmp_path / "r.json").read_text())
     assert loaded["R_K_m2K_W"] == pytest.approx(res["R_K_m2K_W"])
+
+
+def test_a_deterministic_method_is_not_drawn_as_unconverged():
+    """The AGF row has no interval because it has no sampling error, not because it did
+    not converge: a filled marker saying so."""
+    rows = [{"system": "S", "method": "agf", "temperature_K": 300.0, "R_K_m2K_W": 2e-9,
+             "R_K_ci95_low_m2K_W": None, "R_K_ci95_high_m2K_W": None}]
+    with fs.style("quick"):
+        fig = conductance.figure(rows, "test", style="quick")
+        labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+    assert any("deterministic" in label for label in labels), labels
+    assert not any("NOT CONVERGED" in label for label in labels), labels

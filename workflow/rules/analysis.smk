@@ -51,7 +51,8 @@ rule combine_nemd:
 
 rule summary:
     input:
-        combined=[*combined_results("nemd"), *combined_results("emd"), *ttm_combined_results()],
+        combined=[*combined_results("nemd"), *combined_results("emd"), *ttm_combined_results(),
+                  *spectral_combined_results()],
         structures=[f"{RESULTS}/{system}/structure/relaxed.json" for system in system_names(CONFIG)],
     output:
         table=f"{RESULTS}/summary.csv",

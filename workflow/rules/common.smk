@@ -12,6 +12,7 @@ sys.path.insert(0, workflow.basedir)
 
 from study.jobenv import export_project_path  # noqa: E402
 from study.config import (  # noqa: E402
+    agf_settings,
     analysis_settings,
     check_config,
     emd_analysis_settings,
@@ -20,6 +21,9 @@ from study.config import (  # noqa: E402
     nemd_replicas,
     nemd_settings,
     nemd_target,
+    spectral_replicas,
+    spectral_settings,
+    spectral_systems,
     system_names,
     system_temperatures,
     ttm_analysis_settings,
@@ -119,6 +123,37 @@ def ttm_combined_results():
             for system in ttm_systems(CONFIG) for t in system_temperatures(CONFIG, system)]
 
 
+def spectral_dir(system, temperature, replica):
+    return f"{RESULTS}/{system}/T{temperature}K/spectral/rep{replica}"
+
+
+def spectral_run_settings(wildcards):
+    """The spectral driver's settings for one run, as a JSON string (the inelastic cut-off
+    may still be null: rule spectral_settings resolves it from the AGF leads)."""
+    return json.dumps(spectral_settings(CONFIG, wildcards.system, float(wildcards.temperature),
+                                        int(wildcards.replica)))
+
+
+def spectral_cutoff_source(wildcards):
+    """The system's AGF record when the inelastic cut-off comes from its leads, else nothing."""
+    if CONFIG["spectral"]["inelastic_cutoff_THz"] is not None:
+        return []
+    return [f"{RESULTS}/{wildcards.system}/agf/agf.json"]
+
+
+def spectral_replica_results(wildcards):
+    return [f"{spectral_dir(wildcards.system, wildcards.temperature, r)}/spectral.json"
+            for r in range(spectral_replicas(CONFIG))]
+
+
+def spectral_combined_results():
+    """Summary records of the spectral runs and the AGF (rows 'spectral', 'spectral-quantum'
+    and 'agf') of every spectral system and temperature; nothing without a spectral block."""
+    return [f"{RESULTS}/{system}/T{temperature_label(t)}K/spectral/{name}.json"
+            for system in spectral_systems(CONFIG) for t in system_temperatures(CONFIG, system)
+            for name in ("combined", "combined_quantum", "combined_agf")]
+
+
 def emd_replica_results(wildcards):
     return [f"{emd_dir(wildcards.system, wildcards.temperature, r)}/emd.json"
             for r in range(emd_replicas(CONFIG))]
@@ -171,6 +206,11 @@ def all_targets():
         for system in ttm_systems(CONFIG)
         for t in system_temperatures(CONFIG, system)
         for r in range(ttm_replicas(CONFIG))
+    ]
+    per_system += [
+        f"{RESULTS}/{system}/T{temperature_label(t)}K/spectral/spectral.png"
+        for system in spectral_systems(CONFIG)
+        for t in system_temperatures(CONFIG, system)
     ]
     if emd_replicas(CONFIG):
         per_system += [f"{RESULTS}/figures/{system}_nemd_vs_emd.png"
