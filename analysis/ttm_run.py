@@ -6,8 +6,9 @@ window and snapshots of the electron temperature of the metal's cells.  The stea
 (after ``discard_fraction`` of the production) is cut into ``n_blocks`` contiguous
 blocks; each block's mean profiles are fitted with the steady two-temperature solution
 (:func:`analysis.two_temperature.fit_two_temperature`, errors scaled by the fit's own
-residuals), and every resistance is the mean over the blocks with a Student-t interval
-of n_blocks − 1 degrees of freedom.  Blocks much longer than the relaxation of the
+residuals), and every resistance is the fit of the whole steady window with a Student-t
+interval of n_blocks − 1 degrees of freedom from the blocks' scatter.  A block whose fit
+is unphysical (a conductivity or G_ep not positive) leaves the run without an interval.  Blocks much longer than the relaxation of the
 profile are independent, so the block scatter carries the slow collective modes that a
 per-bin error would miss (the same reasoning as the NEMD jump, Flyvbjerg & Petersen,
 J. Chem. Phys. 91, 461 (1989)).  The full steady window is fitted once more for the
@@ -103,6 +104,12 @@ def _convergence(raw: Mapping, cells: dict, time_ps: np.ndarray, start_ps: float
             "reasons": reasons}
 
 
+def _unphysical(fit: Mapping) -> list[str]:
+    """Fitted quantities that must be positive and are not."""
+    return [k for k in ("kappa_e_W_mK", "kappa_p_W_mK", "G_ep_W_m3K", "kappa_nonmetal_W_mK")
+            if not (fit.get(k) or 0.0) > 0.0]
+
+
 def _fit(cells: dict, lattice: np.ndarray, electrons: np.ndarray, x_interface_A: float,
          flux_W_m2: float) -> dict:
     x, metal, nonmetal = cells["x"], cells["metal"], cells["nonmetal"]
@@ -136,7 +143,7 @@ def analyse_ttm_run(raw: Mapping, geometry: Mapping, *, flux_W_m2: float,
     Returns
     -------
     dict
-        For X in :data:`RESISTANCES`: ``X_m2K_W`` (block mean), ``X_se_m2K_W``,
+        For X in :data:`RESISTANCES`: ``X_m2K_W`` (full-window fit), ``X_se_m2K_W``,
         ``X_ci95_low_m2K_W``, ``X_ci95_high_m2K_W`` (None when not converged) and
         ``X_blocks_m2K_W``; ``converged`` and ``convergence``; ``G_ep_W_m3K``,
         ``coupling_length_nm``, ``kappa_p_W_mK``, ``kappa_nonmetal_W_mK`` (full-window
@@ -154,21 +161,31 @@ def analyse_ttm_run(raw: Mapping, geometry: Mapping, *, flux_W_m2: float,
     full = _fit(cells, lattice.mean(axis=0), electrons.mean(axis=0), x_int, flux_W_m2)
     t = float(stats.t.ppf(0.975, n_blocks - 1))
     convergence = _convergence(raw, cells, time_ps, start, n_blocks)
-    unphysical = [k for k in ("kappa_e_W_mK", "kappa_p_W_mK", "G_ep_W_m3K",
-                              "kappa_nonmetal_W_mK") if not full.get(k, 0.0) > 0.0]
+    unphysical = _unphysical(full)
     if unphysical:  # e.g. the noise hides the metal's curvature: no two-temperature result
         convergence["converged"] = False
         convergence["reasons"].append(
             f"not converged: the fit of the steady profiles is unphysical ({', '.join(unphysical)} "
             "not positive): the profiles do not resolve the electron-phonon relaxation "
             "(run longer, widen the cross-section, or lengthen the metal)")
+    bad_blocks = [k for k, f in enumerate(fits) if _unphysical(f)]
+    if bad_blocks and convergence["converged"]:
+        convergence["converged"] = False
+        convergence["reasons"].append(
+            f"not converged: the fits of blocks {bad_blocks} are unphysical (a conductivity "
+            "or G_ep not positive): one block's profiles do not resolve the electron-phonon "
+            "relaxation, so the block scatter is no error bar (run longer or widen the "
+            "cross-section); the values are the full window's fit")
     out: dict = {"ci_dof": n_blocks - 1 if convergence["converged"] else None,
                  "n_blocks": n_blocks, "steady_from_ps": start, "flux_W_m2": float(flux_W_m2),
                  "converged": convergence["converged"], "convergence": convergence,
                  "warnings": list(full.get("warnings", [])) + convergence["reasons"]}
     for name in RESISTANCES:
         values = np.array([f[f"{name}_m2K_W"] for f in fits], dtype=float)
-        mean, se = float(values.mean()), float(values.std(ddof=1) / math.sqrt(n_blocks))
+        # centre: the full window's fit (stabler than the mean of nonlinear block fits);
+        # spread: the blocks' scatter
+        mean = float(full[f"{name}_m2K_W"])
+        se = float(values.std(ddof=1) / math.sqrt(n_blocks))
         ok = convergence["converged"]
         out |= {f"{name}_m2K_W": mean, f"{name}_se_m2K_W": se if ok else None,
                 f"{name}_ci95_low_m2K_W": mean - t * se if ok else None,

@@ -59,7 +59,7 @@ def _two_temperature(replicas: list[dict]) -> dict:
            "n_blocks": replicas[0]["n_blocks"]}
     for name in RESISTANCES:
         values = [r[f"{name}_m2K_W"] for r in replicas]
-        if converged:
+        if converged and all((r[f"{name}_se_m2K_W"] or 0.0) > 0.0 for r in replicas):
             comb = weighted_mean_birge(values, [r[f"{name}_se_m2K_W"] for r in replicas],
                                        [r["ci_dof"] for r in replicas])
             out |= {f"{name}_m2K_W": comb["mean"], f"{name}_se_m2K_W": comb["se"],
