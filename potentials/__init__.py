@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import itertools
 import json
 import os
 import re
@@ -339,17 +340,36 @@ _TYPE = re.compile(r"\{type:([A-Za-z0-9_]+)\}")
 _TYPES_OF = re.compile(r"\{types_of:([A-Za-z0-9_]+)\}")
 
 
-def _type_placeholders(line: str, potential: Potential, specorder: list[str]) -> str | None:
+def _type_placeholders(line: str, potential: Potential, specorder: list[str]) -> list[str]:
     """Fill ``{type:X}`` (the LAMMPS type number of element X) and ``{types_of:X}`` (X's
-    species name for X's type, NULL for the others: a sub-style of ``pair_style hybrid``
-    that models X only).  None when the line needs the type of an element that is not in
-    ``specorder`` (a cross term of an absent element: the line is left out)."""
-    needed = _TYPE.findall(line)
+    species name for X's types, NULL for the others: a sub-style of ``pair_style hybrid``
+    that models X only).
+
+    An element may own several types (the same element on both sides of an interface,
+    e.g. ``["Si", "Si", "O"]`` for Si/a-SiO2): a line with ``{type:X}`` is then repeated
+    for every combination of the types of its elements, and when the first two words are
+    type numbers they are put in ascending order (LAMMPS sets ``pair_coeff I J`` only for
+    I <= J; the pair coefficients are symmetric).  No line at all when the line needs
+    the type of an element that is not in ``specorder`` (a cross term of an absent
+    element is left out).
+    """
+    needed = list(dict.fromkeys(_TYPE.findall(line)))
     if any(element not in specorder for element in needed):
-        return None
-    line = _TYPE.sub(lambda m: str(specorder.index(m.group(1)) + 1), line)
-    return _TYPES_OF.sub(lambda m: " ".join(
+        return []
+    line = _TYPES_OF.sub(lambda m: " ".join(
         potential.species_name(e) if e == m.group(1) else "NULL" for e in specorder), line)
+    types_of = {e: [i + 1 for i, s in enumerate(specorder) if s == e] for e in needed}
+    lines = []
+    for combination in itertools.product(*(types_of[e] for e in needed)):
+        number = dict(zip(needed, combination, strict=True))
+        words = _TYPE.sub(lambda m, n=number: str(n[m.group(1)]), line).split(" ")
+        if len(words) > 1 and words[0].isdigit() and words[1].isdigit() \
+                and int(words[0]) > int(words[1]):
+            words[0], words[1] = words[1], words[0]
+        filled = " ".join(words)
+        if filled not in lines:
+            lines.append(filled)
+    return lines
 
 
 def pair_commands(potential: Potential, specorder: list[str],
@@ -358,20 +378,19 @@ def pair_commands(potential: Potential, specorder: list[str],
 
     ``specorder[i]`` is the element of LAMMPS atom type ``i + 1``.  In ``pair_coeff``,
     ``{types}`` is every type's species name, ``{file:NAME}`` a resolved file,
-    ``{types_of:X}`` X's species name for X's type and NULL for the others (a sub-style of
-    ``pair_style hybrid``), ``{type:X}`` the type number of element X; a line with
-    ``{type:X}`` for an element absent from ``specorder`` is left out.
+    ``{types_of:X}`` X's species name for X's types and NULL for the others (a sub-style of
+    ``pair_style hybrid``), ``{type:X}`` the type number of element X (a line is repeated
+    for every type of an element with several types); a line with ``{type:X}`` for an
+    element absent from ``specorder`` is left out.
     """
     files = resolve_files(potential, search_path)
     types = " ".join(potential.species_name(element) for element in specorder)
     commands = [f"pair_style {potential.pair_style}"]
-    for coeff in potential.pair_coeff_lines:
-        coeff = _type_placeholders(coeff, potential, list(specorder))
-        if coeff is None:  # a cross term of an element absent from this cell
-            continue
-        for filename, path in files.items():
-            coeff = coeff.replace("{file:" + filename + "}", str(path))
-        commands.append(f"pair_coeff {coeff.replace('{types}', types)}")
+    for line in potential.pair_coeff_lines:
+        for coeff in _type_placeholders(line, potential, list(specorder)):
+            for filename, path in files.items():
+                coeff = coeff.replace("{file:" + filename + "}", str(path))
+            commands.append(f"pair_coeff {coeff.replace('{types}', types)}")
     if potential.pair_modify:
         commands.append(f"pair_modify {potential.pair_modify}")
     return commands

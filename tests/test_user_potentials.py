@@ -153,7 +153,11 @@ def test_hybrid_placeholders_follow_the_cell():
     assert both[1].endswith("Si.sw Si NULL") and both[2].endswith("Cu_mishin1.eam.alloy NULL Cu")
     assert both[3] == "pair_coeff 1 2 morse 0.5 1.5 2.4"
     swapped = pair_commands(potential, ["Cu", "Si"])
-    assert swapped[1].endswith("NULL Si") and swapped[3] == "pair_coeff 2 1 morse 0.5 1.5 2.4"
+    assert swapped[1].endswith("NULL Si") and swapped[3] == "pair_coeff 1 2 morse 0.5 1.5 2.4"
+    # Si on both sides of an interface (types 1 and 3): one cross term per Si type
+    repeated = pair_commands(potential, ["Si", "Cu", "Si"])
+    assert repeated[1].endswith("Si.sw Si NULL Si") and repeated[2].endswith("NULL Cu NULL")
+    assert repeated[3:] == ["pair_coeff 1 2 morse 0.5 1.5 2.4", "pair_coeff 2 3 morse 0.5 1.5 2.4"]
     alone = pair_commands(potential, ["Si"])  # no Cu: the cross term is left out
     assert len(alone) == 3 and alone[1].endswith("Si.sw Si") and alone[2].endswith("NULL")
 
@@ -209,3 +213,22 @@ def test_snap_silicon_through_the_same_path():
     per_atom = _energy(snap, atoms, ["Si"]) / len(atoms)
     print(f"SNAP Si (Zuo 2020) at a = 5.43 A: {per_atom:.4f} eV/atom")
     assert -5.6 < per_atom < -5.2  # silicon's cohesive energy, 4.63 eV/atom + the SNAP reference
+
+
+@pytest.mark.lammps
+def test_an_element_with_two_types_keeps_its_cross_terms():
+    """Si as types 1 and 3 ([Si, Cu, Si]: an element on both sides) gives the energy of
+    Si as one type: the hybrid's Morse Si-Cu term is set for both Si types."""
+    import numpy as np
+    from ase.build import bulk
+
+    config = load_config(REPO / "config" / "examples" / "hybrid_sw_eam_morse_sicu.yaml")
+    hybrid = get_potential(config["systems"]["SiCu-hybrid"]["potential"])
+    atoms = bulk("Si", "diamond", a=5.431, cubic=True).repeat(2)
+    atoms.symbols[[0, 9, 17]] = "Cu"
+    atoms.rattle(0.03, seed=2)
+    one = _energy(hybrid, atoms, ["Si", "Cu"])
+    types = np.where(atoms.numbers == 29, 2, 1)
+    types[(atoms.numbers == 14) & (atoms.positions[:, 2] > 5.4)] = 3
+    atoms.arrays["lammps_type"] = types
+    assert _energy(hybrid, atoms, ["Si", "Cu", "Si"]) == pytest.approx(one, rel=1e-12)
