@@ -85,6 +85,7 @@ from potentials import get_potential
 from potentials import provenance as potential_provenance
 from structures.periodic import periodic_z_bounds
 from structures.planes import interior_slab, plane_spacings, side_planes
+from structures.sides import on_side, side_group_command, side_types
 
 __all__ = ["SAMPLE_COLUMNS", "EmdSettings", "close_periodically", "define_sides",
            "merge_segments", "run_emd"]
@@ -129,15 +130,16 @@ def close_periodically(lmp, separation_A: float) -> dict:
     return {"z_lo_A": z_lo, "z_hi_A": z_hi, "periodic_separation_A": float(separation_A)}
 
 
-def define_sides(lmp) -> None:
-    """Groups side_a (type 1), side_b (type 2) and the computes the samples are made of.
+def define_sides(lmp, info: dict | None = None) -> None:
+    """Groups side_a, side_b (their types: :func:`structures.sides.side_types` of the
+    structure record ``info``) and the computes the samples are made of.
 
     ``c_e_a[1]``/``c_e_a[2]``: kinetic/potential energy of A (eV), likewise ``c_e_b``;
     ``c_t_a``/``c_t_b``: side temperatures (K).
     """
-    lmp.commands_string("""
-        group side_a type 1
-        group side_b type 2
+    lmp.commands_string(f"""
+        {side_group_command("side_a", info or {}, "A")}
+        {side_group_command("side_b", info or {}, "B")}
         compute ke_atom all ke/atom
         compute pe_atom all pe/atom
         compute e_a side_a reduce sum c_ke_atom c_pe_atom
@@ -158,7 +160,7 @@ def _start(lmp, structure: Path, info: dict, s: EmdSettings, restart: Path | Non
     """Load the structure (closing it periodically) or a restart; return the geometry."""
     if restart is not None:
         load_structure(lmp, restart_file=restart, potential=s.potential, specorder=s.specorder)
-        define_sides(lmp)
+        define_sides(lmp, info)
         balance_along_z(lmp, s.potential)
         return {}
     load_structure(lmp, data_file=structure, potential=s.potential, specorder=s.specorder)
@@ -166,7 +168,7 @@ def _start(lmp, structure: Path, info: dict, s: EmdSettings, restart: Path | Non
     if s.minimize:
         lmp.command("minimize 0.0 1.0e-4 2000 20000")
         lmp.command("reset_timestep 0")
-    define_sides(lmp)
+    define_sides(lmp, info)
     balance_along_z(lmp, s.potential)
     return geometry
 
@@ -184,13 +186,14 @@ def define_pressure_groups(lmp, s: EmdSettings, info: dict) -> dict:
     lz, excl = box[2], s.pressure_exclusion_A
     spacings = plane_spacings(info)
     try:
-        planes = side_planes(z, types, spacings) if spacings is not None else None
+        planes = (side_planes(z, types, spacings, side_types(info)) if spacings is not None
+                  else None)
     except ValueError:  # disordered planes (e.g. at the closed interface): atom extents
         planes = None
     if planes is not None:
         a, b = planes["A"].z_A, planes["B"].z_A
     else:
-        a, b = np.sort(z[types == 1]), np.sort(z[types == 2])
+        a, b = np.sort(z[on_side(types, info, "A")]), np.sort(z[on_side(types, info, "B")])
     below_a = 0.5 * (b[-1] - lz + a[0])  # the interface across the periodic boundary
     between = 0.5 * (a[-1] + b[0])
     above_b = 0.5 * (b[-1] + a[0] + lz)

@@ -97,6 +97,7 @@ from structures.planes import (
     side_planes,
     snap_to_edges,
 )
+from structures.sides import on_side, side_group_command, side_types
 
 __all__ = ["NemdSettings", "merge_segments", "read_chunk_file", "read_time_file", "run_nemd",
            "start_mobile_nve"]
@@ -167,16 +168,16 @@ def _side_planes(z: np.ndarray, types: np.ndarray, info: dict) -> dict[str, Plan
     if spacings is None:
         return None
     try:
-        return side_planes(z, types, spacings)
+        return side_planes(z, types, spacings, side_types(info))
     except ValueError as err:
         raise RuntimeError(f"{err}: use binning: width") from err
 
 
-def _interface_z(z: np.ndarray, types: np.ndarray, planes: dict | None) -> float:
+def _interface_z(z: np.ndarray, types: np.ndarray, planes: dict | None, info: dict) -> float:
     """Midway between side A's top and side B's bottom plane (or atom, without planes)."""
     if planes is not None:
         return float(0.5 * (planes["A"].z_A[-1] + planes["B"].z_A[0]))
-    return float(0.5 * (z[types == 1].max() + z[types == 2].min()))
+    return float(0.5 * (z[on_side(types, info, "A")].max() + z[on_side(types, info, "B")].min()))
 
 
 def _define_regions(lmp, settings: NemdSettings, info: dict, *, after_npt: bool) -> dict:
@@ -195,7 +196,7 @@ def _define_regions(lmp, settings: NemdSettings, info: dict, *, after_npt: bool)
     z_lo, z_hi = float(z.min()) - 0.01, float(z.max()) + 0.01
     planes = _side_planes(z, types, info) if s.binning == "planes" else None
     if after_npt or planes is not None:
-        z_interface = _interface_z(z, types, planes)
+        z_interface = _interface_z(z, types, planes, info)
     else:
         z_interface = float(info["z_interface_A"])
     fixed, bath = s.fixed_A, s.bath_A
@@ -234,8 +235,8 @@ def _define_regions(lmp, settings: NemdSettings, info: dict, *, after_npt: bool)
         region press_b_r block INF INF INF INF {slab_b[0]} {slab_b[1]} units box
         group press_a_slab region press_a_r
         group press_b_slab region press_b_r
-        group type_1 type 1
-        group type_2 type 2
+        {side_group_command("type_1", info, "A")}
+        {side_group_command("type_2", info, "B")}
         group press_a intersect press_a_slab type_1 mobile
         group press_b intersect press_b_slab type_2 mobile
         group press_a_slab delete
@@ -329,7 +330,8 @@ def start_mobile_nve(lmp, s: NemdSettings, *, new_velocities: bool) -> None:
         lmp.command("velocity fixed set 0.0 0.0 0.0")
 
 
-def _equilibration_commands(s: NemdSettings, seed_shift: int, *, add: bool) -> str:
+def _equilibration_commands(s: NemdSettings, seed_shift: int, *, add: bool,
+                            info: dict | None = None) -> str:
     """Langevin NVT equilibration of the mobile atoms (``add=False``: remove it again).
 
     With ``initial_jump_K`` > 0 (a warm start), side A is equilibrated at T + jump/2 and
@@ -348,7 +350,7 @@ def _equilibration_commands(s: NemdSettings, seed_shift: int, *, add: bool) -> s
     t_a = s.temperature_K + sign * s.initial_jump_K / 2
     t_b = s.temperature_K - sign * s.initial_jump_K / 2
     return f"""
-        group side_a_all type 1
+        {side_group_command('side_a_all', info or {}, 'A')}
         group side_a_mobile intersect side_a_all mobile
         group side_b_mobile subtract mobile side_a_mobile
         fix equilibrate_a side_a_mobile langevin {t_a} {t_a} {s.damping_ps} {seed} zero yes
@@ -402,7 +404,7 @@ def _production_planes(lmp, settings: NemdSettings, geometry: dict, info: dict) 
     bins = bin_planes(planes["A"], planes["B"], settings.planes_per_bin)
     return {"step": int(lmp.extract_global("ntimestep")),
             "planes_per_bin": settings.planes_per_bin,
-            "z_interface_A": _interface_z(z, types, planes),
+            "z_interface_A": _interface_z(z, types, planes, info),
             "planes": {side: {"z_A": p.z_A.tolist(), "atoms": p.counts.tolist(),
                               "spread_A": p.spread_A.tolist()} for side, p in planes.items()},
             "edges_A": bins.edges_A.tolist(), "centres_A": bins.centres_A.tolist(),
@@ -500,7 +502,7 @@ def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) 
             PRESSURE_GROUPS, n_freq, outdir / f"stress.{segment}.dat"))
 
     if start_step < s.equilibration_steps:
-        lmp.commands_string(_equilibration_commands(s, seed_shift, add=True))
+        lmp.commands_string(_equilibration_commands(s, seed_shift, add=True, info=info))
         t0 = time.perf_counter()
         lmp.command(f"run {s.equilibration_steps} upto")
         lammps_seconds += time.perf_counter() - t0

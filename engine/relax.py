@@ -18,6 +18,7 @@ import numpy as np
 from engine.atomic_io import write_json
 from engine.lammps_setup import load_structure
 from engine.runtime import mpi_world, new_lammps, run_entry_point
+from structures.sides import on_side
 
 __all__ = ["relax_interface"]
 
@@ -50,7 +51,8 @@ def relax_interface(data: Path, info: dict, out_data: Path, *, etol: float = 0.0
     tmp = out_data.with_name(f".{out_data.name}.tmp")
     lmp.command(f"write_data {tmp} nocoeff")  # interactions come from the registry
     lmp.close()
-    z_a_top, z_b_bottom = x[types == 1, 2].max(), x[types == 2, 2].min()
+    z_a_top = x[on_side(types, info, "A"), 2].max()
+    z_b_bottom = x[on_side(types, info, "B"), 2].min()
     updated = dict(info)
     updated.update(
         z_interface_A=float(0.5 * (z_a_top + z_b_bottom)),

@@ -78,6 +78,7 @@ from engine.run_state import RunState, driver_main
 from engine.runtime import mpi_world, new_lammps, run_entry_point
 from potentials import get_potential
 from potentials import provenance as potential_provenance
+from structures.sides import on_side
 
 __all__ = ["SPECTRAL_KEYS", "SpectralSettings", "interface_force_constants",
            "read_velocity_block", "run_spectral"]
@@ -224,13 +225,14 @@ def _force_derivatives(lmp, atom_id: int, x0: np.ndarray, h: float) -> np.ndarra
     return out
 
 
-def _interaction_range(lmp, x: np.ndarray, types: np.ndarray, z_interface: float, h: float,
-                       tolerance: float) -> float:
+def _interaction_range(lmp, x: np.ndarray, types: np.ndarray, info: dict, z_interface: float,
+                       h: float, tolerance: float) -> float:
     """Largest |Δz| (Å) over which an atom next to the plane has force constants above
     ``tolerance``: the atom of each side nearest the plane is probed."""
     reach = 0.0
-    for side, below in ((1, True), (2, False)):
-        candidates = np.flatnonzero((types == side) & ((x[:, 2] < z_interface) == below))
+    for side, below in (("A", True), ("B", False)):
+        candidates = np.flatnonzero(on_side(types, info, side)
+                                    & ((x[:, 2] < z_interface) == below))
         if candidates.size == 0:
             continue
         probe = candidates[np.argmin(np.abs(x[candidates, 2] - z_interface))]
@@ -272,9 +274,10 @@ def interface_force_constants(structure: Path, info: dict, settings: SpectralSet
         lmp.command("run 0 post no")
         x = np.asarray(lmp.gather_atoms("x", 1, 3)).reshape(-1, 3)
         types = np.asarray(lmp.gather_atoms("type", 0, 1))
-        z_i = float(info.get("z_interface_A", 0.5 * (x[types == 1, 2].max()
-                                                     + x[types == 2, 2].min())))
-        reach = _interaction_range(lmp, x, types, z_i, s.fd_step_A, s.fc_tolerance)
+        z_i = float(info.get("z_interface_A",
+                             0.5 * (x[on_side(types, info, "A"), 2].max()
+                                    + x[on_side(types, info, "B"), 2].min())))
+        reach = _interaction_range(lmp, x, types, info, z_i, s.fd_step_A, s.fc_tolerance)
         slab = s.slab_A if s.slab_A is not None else reach + 1e-3
         depth = np.abs(x[:, 2] - z_i)
         left = np.flatnonzero((x[:, 2] < z_i) & (depth <= slab))
@@ -361,7 +364,7 @@ def _stack_to_steady_state(lmp, structure: Path, info: dict, s: SpectralSettings
     geometry = _prepare_stack(lmp, structure, info, s, state, outdir, comm)
     area = float(geometry["area_A2"])
     start_mobile_nve(lmp, s, new_velocities=not s.npt_steps)
-    lmp.commands_string(_equilibration_commands(s, 0, add=True))
+    lmp.commands_string(_equilibration_commands(s, 0, add=True, info=info))
     lmp.command(f"run {s.equilibration_steps} upto")
     lmp.commands_string(_equilibration_commands(s, 0, add=False))
     bins = _plane_bins(lmp, s, geometry, info, outdir, comm)

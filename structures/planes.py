@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .crystals import interplanar_spacing_001
+from .sides import DEFAULT_SIDE_TYPES
 
 __all__ = ["MIN_GAP_FRACTION", "PlaneBins", "Planes", "bin_planes", "check_planes",
            "find_planes", "interior_slab", "plane_edges", "plane_spacings", "side_planes",
@@ -124,17 +125,21 @@ def plane_spacings(info: dict) -> dict[str, float] | None:
         return None
 
 
-def side_planes(z_A: ArrayLike, types: ArrayLike, spacings_A: dict[str, float]) -> dict[str, Planes]:
-    """The atomic planes of side A (atom type 1) and side B (type 2).
+def side_planes(z_A: ArrayLike, types: ArrayLike, spacings_A: dict[str, float],
+                side_types: dict | None = None) -> dict[str, Planes]:
+    """The atomic planes of side A and side B.
 
     Parameters
     ----------
     z_A : array_like, shape (n_atoms,)
         z coordinates (Å), unwrapped.
     types : array_like of int, shape (n_atoms,)
-        Atom types (1 = side A, 2 = side B).
+        LAMMPS atom types.
     spacings_A : dict
         Ideal plane spacing (Å) of each side, see :func:`plane_spacings`.
+    side_types : dict, optional
+        The types of each side, ``{"A": [...], "B": [...]}``
+        (:func:`structures.sides.side_types`; default type 1 = A, type 2 = B).
 
     Returns
     -------
@@ -144,8 +149,9 @@ def side_planes(z_A: ArrayLike, types: ArrayLike, spacings_A: dict[str, float]) 
     """
     z, types = np.asarray(z_A, dtype=float), np.asarray(types)
     planes = {}
-    for side, atom_type in (("A", 1), ("B", 2)):
-        found = find_planes(z[types == atom_type], min_gap_A=MIN_GAP_FRACTION * spacings_A[side])
+    owned = side_types or DEFAULT_SIDE_TYPES
+    for side in ("A", "B"):
+        found = find_planes(z[np.isin(types, owned[side])], min_gap_A=MIN_GAP_FRACTION * spacings_A[side])
         problems = check_planes(found, spacings_A[side])
         if problems:
             raise ValueError(f"side {side}: the atoms do not form (001) planes "
