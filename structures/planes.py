@@ -113,11 +113,17 @@ def plane_spacings(info: dict) -> dict[str, float] | None:
     """Ideal (001) plane spacing (Å) of each side of an interface record, or None.
 
     ``info`` is a structure record (:func:`structures.interface.interface_info`) with
-    ``lattice_a``/``lattice_constant_a_A`` and the same for ``b``; a record without them,
-    or a grain boundary (tilted grains are not stacked along [001]), gives None.
+    ``lattice_a``/``lattice_constant_a_A`` and the same for ``b``, or one of the oriented
+    builder (:mod:`structures.oriented_interface`) with ``plane_spacing_a_A``/``_b_A``
+    (None for a side without evenly spaced planes); a record without them, a side without
+    even planes, or a grain boundary (tilted grains are not stacked along [001]) gives
+    None.
     """
     if info.get("type") == "grain_boundary":
         return None
+    if "plane_spacing_a_A" in info:  # the oriented builder measured them (None: uneven)
+        spacings = {"A": info["plane_spacing_a_A"], "B": info.get("plane_spacing_b_A")}
+        return spacings if None not in spacings.values() else None
     try:
         return {side: interplanar_spacing_001(info[f"lattice_{s}"], info[f"lattice_constant_{s}_A"])
                 for side, s in (("A", "a"), ("B", "b"))}

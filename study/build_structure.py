@@ -1,7 +1,8 @@
 """Entry point: build a bonded-interface supercell for one configured system.
 
-Writes the LAMMPS data file (atom types in the order [side A element, side B element])
-and a JSON record of the construction (lattice constants from the potential, coincidence,
+Writes the LAMMPS data file (atom types in the order of the record's ``specorder``: [side A
+element, side B element] for the cubic builder, one type per species per side for the
+oriented builder, :mod:`study.interface_sides`) and a JSON record of the construction (lattice constants from the potential, coincidence,
 strains, separation, counts) with provenance.  Serial: the LAMMPS work here (bulk
 relaxations, a separation scan on a short stack) takes seconds.  With the system option
 ``registry_search`` the in-plane registry is searched too (a relaxation per candidate, of
@@ -23,6 +24,7 @@ from engine.lammps_model import LammpsModel
 from engine.provenance import provenance_record
 from potentials import get_potential, provenance
 from structures import build_bonded_interface, write_lammps_data
+from study.interface_sides import mismatch_not_applicable, uses_oriented_builder
 
 
 def grain_boundary_stack(system: dict) -> tuple:
@@ -76,6 +78,40 @@ def grain_boundary_stack(system: dict) -> tuple:
     return atoms, info
 
 
+def oriented_stack(system: dict) -> tuple:
+    """The interface of the oriented builder (:mod:`structures.oriented_interface`): each
+    side's bulk crystal relaxed by the potential (:func:`engine.crystal_relax.relax_crystal`,
+    unless ``relax: false``), cut along its ``plane``, matched within ``max_lateral_A``²
+    and ``max_strain``, repeated to at least ``min_lateral_A`` per lateral edge."""
+    from engine.crystal_relax import relax_crystal
+    from structures.lattices import crystal_from_spec
+    from structures.oriented_interface import build_oriented_interface
+    from study.interface_sides import crystal_spec
+
+    crystals, relaxations = [], {}
+    for key in ("side_a", "side_b"):
+        side = system[key]
+        crystal = crystal_from_spec(crystal_spec(side))
+        if side.get("relax", True):
+            crystal, relaxations[key] = relax_crystal(crystal, potential=system["potential"])
+        crystals.append(crystal)
+    atoms, info = build_oriented_interface(
+        *crystals, plane_a=system["side_a"].get("plane", [0, 0, 1]),
+        plane_b=system["side_b"].get("plane", [0, 0, 1]),
+        rotation_a_deg=system["side_a"].get("rotation_deg", 0.0),
+        rotation_b_deg=system["side_b"].get("rotation_deg", 0.0),
+        model=LammpsModel(system["potential"]), length_a_A=system["length_a_A"],
+        length_b_A=system["length_b_A"], max_area_A2=system["max_lateral_A"] ** 2,
+        max_strain=system["max_strain"], min_lateral_A=system.get("min_lateral_A", 0.0),
+        separation_A=system.get("separation_A"))
+    info["bulk_relaxation"] = relaxations
+    for key, record in relaxations.items():
+        if not record.get("converged", True):
+            info["warnings"].append(f"{key}: the bulk relaxation did not reach zero stress "
+                                    f"(residual {record['pressure_GPa']:.3g} GPa)")
+    return atoms, info
+
+
 def build(system: dict, out_data: Path, out_info: Path) -> dict:
     """Build the interface described by a config ``system`` entry and write it."""
     if system.get("type") == "grain_boundary":
@@ -83,6 +119,8 @@ def build(system: dict, out_data: Path, out_info: Path) -> dict:
             raise ValueError("registry_search is for bonded interfaces: a grain boundary's "
                              "translations are searched by translations_per_edge")
         atoms, info = grain_boundary_stack(system)
+    elif uses_oriented_builder(system):
+        atoms, info = oriented_stack(system)
     else:
         atoms, info = build_bonded_interface(
             side_a=system["side_a"],
@@ -99,6 +137,9 @@ def build(system: dict, out_data: Path, out_info: Path) -> dict:
     with atomic_path(out_data) as tmp:
         write_lammps_data(tmp, atoms, info["specorder"])
     record = dict(info)
+    reason = mismatch_not_applicable(system)
+    if reason is not None:
+        record["methods_not_applicable"] = {"mismatch_models": reason}
     record["provenance"] = provenance_record(
         system=system, potential=provenance(get_potential(info["potential"])))
     write_json(out_info, record)

@@ -24,6 +24,7 @@ import numpy as np
 import yaml
 
 from potentials import PotentialError, activate_user_potentials, get_potential, user_potentials
+from study.interface_sides import check_side, system_specorder, uses_oriented_builder
 from study.schema import (
     EMD_DRIVER_KEYS,
     SCHEMA_PATH,
@@ -379,12 +380,25 @@ def _check_system(config: dict, name: str) -> list[str]:
         potential = get_potential(sysconf["potential"])
     except PotentialError as error:
         return [f"{field}.potential: {error}"]
+    oriented = uses_oriented_builder(sysconf)
     for side in ("side_a", "side_b"):
+        if oriented:
+            problems += check_side(sysconf[side], f"{field}.{side}", potential.elements)
+            continue
+        if "element" not in sysconf[side]:
+            problems.append(f"{field}.{side}.element: required for a {sysconf[side]['lattice']} "
+                            "side of the cubic [001] builder (or give species and a plane)")
+            continue
         element = sysconf[side]["element"]
         if element not in potential.elements:
             problems.append(f"{field}.{side}.element: '{element}' is not modelled by potential "
                             f"'{potential.name}' (it knows {list(potential.elements)})")
-    if (sysconf["type"] != "grain_boundary"
+    if oriented and sysconf.get("registry_search") is not None:
+        problems.append(f"{field}.registry_search: the in-plane registry search is done by the "
+                        "cubic [001] builder only; remove it for an oriented or general side")
+    if problems:
+        return problems
+    if (sysconf["type"] != "grain_boundary" and not oriented
             and sysconf["side_a"]["element"] == sysconf["side_b"]["element"]):
         problems.append(f"{field}.side_b.element: must differ from side_a.element (LAMMPS atom "
                         "types are per element; for an A/B mass benchmark use two labels, e.g. Ar/Kr)")
@@ -533,7 +547,7 @@ def nemd_settings(config: dict, system: str, temperature_K: float, replica: int)
     settings["timestep_fs"] = settings["timestep_fs"] or potential.timestep_fs
     settings.update(
         potential=potential.name,
-        specorder=[sysconf["side_a"]["element"], sysconf["side_b"]["element"]],
+        specorder=system_specorder(sysconf),
         temperature_K=float(temperature_K),
         replica=int(replica),
         seeds=run_seeds(config["seed"], system, temperature_K, replica),

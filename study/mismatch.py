@@ -69,6 +69,7 @@ from potentials import get_potential
 from potentials import provenance as potential_provenance
 from study.figures import models as model_figures
 from study.figures import style as fs
+from study.interface_sides import mismatch_side
 
 __all__ = ["CSV_COLUMNS", "DEFAULT_SETTINGS", "ISOTROPISATIONS", "draw_elastic_constants",
            "main", "model_intervals", "side_record", "table_rows"]
@@ -373,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     if settings["velocities"] not in VELOCITY_SETS:
         raise SystemExit(f"mismatch setting 'velocities' must be one of {VELOCITY_SETS}")
     potential = get_potential(system["potential"])
-    sides = {"A": system["side_a"], "B": system["side_b"]}
+    sides = {"A": mismatch_side(system["side_a"]), "B": mismatch_side(system["side_b"])}
     specorder = [sides["A"]["element"], sides["B"]["element"]]
 
     records, debye, spectral, warnings = {}, [], [], []

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from study.config import emd_replicas, series_base, system_names, system_temperatures
 from study.figures.style import FIGURE_FORMATS
+from study.interface_sides import mismatch_not_applicable
 from study.paper_series import series_members
 from study.paper_sweeps import flux_series_members, lateral_series_members
 
@@ -61,7 +62,7 @@ def figure_stems(config: Mapping, results: str) -> list[str]:
                   for s in systems for t in system_temperatures(config, s)]
         stems += [f"{paper}/nemd_vs_emd/{s}" for s in _own_systems(config)]
     stems += [f"{paper}/R_K_vs_T/{s}" for s in _own_systems(config)
-              if config["systems"][s]["type"] != "grain_boundary"]
+              if mismatch_not_applicable(config["systems"][s]) is None]
     stems += [f"{paper}/size_series/{s}" for s in series_members(config)]
     stems += [f"{paper}/lateral_series/{s}" for s in lateral_series_members(config)]
     stems += [f"{paper}/flux_series/{s}" for s in flux_series_members(config)]

@@ -32,6 +32,7 @@ from study.config import (  # noqa: E402
     ttm_systems,
     validate_config,
 )
+from study.interface_sides import mismatch_not_applicable  # noqa: E402
 
 # Every job imports the project's packages from this checkout (also under conda/SLURM).
 export_project_path(workflow.basedir)
@@ -160,8 +161,14 @@ def emd_replica_results(wildcards):
 
 
 def bonded_systems():
-    """Systems with two different crystals (the mismatch models apply to them)."""
+    """Systems with two different crystals (not grain boundaries)."""
     return [s for s in system_names(CONFIG) if CONFIG["systems"][s]["type"] != "grain_boundary"]
+
+
+def mismatch_systems():
+    """Bonded systems the mismatch models apply to (two single-element cubic crystals;
+    study.interface_sides.mismatch_not_applicable says why not for the others)."""
+    return [s for s in bonded_systems() if mismatch_not_applicable(CONFIG["systems"][s]) is None]
 
 
 def grain_boundary_systems():
@@ -169,10 +176,17 @@ def grain_boundary_systems():
 
 
 def mismatch_table(wildcards):
-    """The system's mismatch-model table, or nothing for a grain boundary (same crystal)."""
-    if CONFIG["systems"][wildcards.system]["type"] == "grain_boundary":
+    """The system's mismatch-model table, or nothing where the models do not apply."""
+    if mismatch_not_applicable(CONFIG["systems"][wildcards.system]) is not None:
         return []
     return [f"{RESULTS}/{wildcards.system}/mismatch/R_K_models.csv"]
+
+
+def mismatch_record(wildcards):
+    """The system's mismatch JSON record, or nothing where the models do not apply."""
+    if mismatch_not_applicable(CONFIG["systems"][wildcards.system]) is not None:
+        return []
+    return [f"{RESULTS}/{wildcards.system}/mismatch/mismatch.json"]
 
 
 def combined_results(method="nemd"):
@@ -196,7 +210,7 @@ def all_targets():
                                   ("emd", "emd.png", emd_replicas(CONFIG)))
         for r in range(n)
     ]
-    per_system = [f"{RESULTS}/{system}/mismatch/R_K_models.png" for system in bonded_systems()]
+    per_system = [f"{RESULTS}/{system}/mismatch/R_K_models.png" for system in mismatch_systems()]
     if grain_boundary_systems():
         per_system.append(f"{RESULTS}/figures/grain_boundaries.png")
     if any(CONFIG["systems"][s].get("registry_search") is not None for s in bonded_systems()):

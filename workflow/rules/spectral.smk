@@ -80,7 +80,7 @@ rule combine_spectral:
     input:
         replicas=spectral_replica_results,
         agf=rules.agf.output.json,
-        mismatch=f"{RESULTS}/{{system}}/mismatch/mismatch.json",
+        mismatch=mismatch_record,
     output:
         combined=f"{RESULTS}/{{system}}/T{{temperature}}K/spectral/combined.json",
         quantum=f"{RESULTS}/{{system}}/T{{temperature}}K/spectral/combined_quantum.json",
@@ -93,12 +93,13 @@ rule combine_spectral:
         f"{RESULTS}/logs/{{system}}/T{{temperature}}K/combine_spectral.log",
     params:
         python=PYTHON,
+        mismatch=lambda wildcards, input: f"--mismatch {input.mismatch}" if input.mismatch else "",
     message:
         "Combining {wildcards.system} spectral replicas at {wildcards.temperature} K with the "
         "AGF and DMM spectra"
     shell:
         "{params.python} -m study.analyse_spectral combine --system {wildcards.system} "
         "--temperature {wildcards.temperature} --agf {input.agf} "
-        "--mismatch {input.mismatch} --out-json {output.combined} "
+        "{params.mismatch} --out-json {output.combined} "
         "--out-quantum {output.quantum} --out-agf {output.agf} --out-csv {output.table} "
         "--out-figure {output.figure} {input.replicas} > {log} 2>&1"

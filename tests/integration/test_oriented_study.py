@@ -1,0 +1,79 @@
+"""The oriented builder through Snakemake (config/test_hcp_fcc.yaml): hcp (0001) on fcc
+(111), both relaxed by the potential, real LAMMPS NEMD binned by close-packed planes, a
+summary row; and general sides that cannot work refused before any MD, naming the field."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+
+import pytest
+import yaml
+
+from study.config import ConfigError, check_config, validate_config
+from tests.conftest import REPO, SNAKEMAKE, run, write_config
+
+CONFIG = REPO / "config" / "test_hcp_fcc.yaml"
+SYSTEM = "LJ-hcp-fcc"
+
+
+@pytest.mark.lammps
+@pytest.mark.snakemake
+def test_hexagonal_on_cubic_study_runs_nemd_on_its_planes(tmp_path):
+    results = tmp_path / "results"
+    config_file = write_config(CONFIG, tmp_path / "hcp_fcc.yaml", results)
+    done = run([*SNAKEMAKE, results / "summary.csv", "--cores", "2", "--nolock",
+                "--configfile", config_file], timeout=900)
+    assert done.returncode == 0, (done.stdout[-3000:], done.stderr[-3000:])
+    info = json.loads((results / SYSTEM / "structure" / "relaxed.json").read_text())
+    relaxed = info["bulk_relaxation"]
+    # LJ hcp: c/a within 0.1 % of ideal; hcp and fcc share the close-packed net
+    assert relaxed["side_a"]["c_A"] / relaxed["side_a"]["a_A"] == pytest.approx(
+        math.sqrt(8 / 3), rel=1e-3)
+    assert relaxed["side_b"]["a_A"] / math.sqrt(2) == pytest.approx(relaxed["side_a"]["a_A"],
+                                                                    rel=2e-3)
+    assert info["plane_a"] == [0, 0, 1] and info["plane_b"] == [1, 1, 1]
+    assert info["strain_a"] < 2e-3 and min(info["lateral_A"]) >= 12.0
+    assert "hcp" in info["methods_not_applicable"]["mismatch_models"]
+    assert not (results / SYSTEM / "mismatch").exists()
+    run_record = json.loads((results / SYSTEM / "T30K" / "nemd" / "rep0" / "run.json").read_text())
+    geometry = run_record["geometry"]
+    assert geometry["binning"] == "planes" and min(geometry["planes_per_side"].values()) >= 10
+    rows = list(csv.DictReader((results / "summary.csv").open()))
+    assert len(rows) == 1 and rows[0]["system"] == SYSTEM and rows[0]["method"] == "nemd"
+    assert 0 < float(rows[0]["R_K_m2K_W"]) < 1e-7  # a finite resistance, m2K/W
+    assert float(rows[0]["flux_W_m2"]) == pytest.approx(5e8, rel=1e-6)  # eHEX imposes J
+
+
+def _raw(**side_a) -> dict:
+    raw = yaml.safe_load(CONFIG.read_text())
+    raw["systems"][SYSTEM]["side_a"] = side_a
+    return raw
+
+
+@pytest.mark.parametrize(("side_a", "expected"), [
+    ({"lattice": "hcpx", "element": "Ar"}, r"side_a.lattice': 'hcpx' is not one of"),
+    ({"file": "no/such/file.cif"}, r"side_a: structure file 'no/such/file.cif' .* does not exist"),
+    ({"lattice": "hcp", "element": "Cu"}, r"side_a: species 'Cu' is not modelled"),
+    ({"lattice": "hcp", "element": "Ar", "plane": [1, 1, 1, 1]}, r"side_a.plane: .*i must be"),
+    ({"lattice": "zincblende", "species": "ArKr"}, r"side_a.a_A: give a starting lattice"),
+    ({"lattice": "rocksalt", "species": "Ar"}, r"side_a.*rocksalt.*2 species"),
+])
+def test_bad_sides_are_refused_before_any_md(side_a, expected):
+    with pytest.raises(ConfigError, match=expected):
+        check_config(validate_config(_raw(**side_a)))
+
+
+def test_an_unparsable_structure_file_is_refused(tmp_path):
+    bad = tmp_path / "bad.cif"
+    bad.write_text("this is not a CIF file\n")
+    with pytest.raises(ConfigError, match=r"side_a: structure file .*bad.cif.* could not be read"):
+        check_config(validate_config(_raw(file=str(bad))))
+
+
+def test_the_registry_search_is_refused_for_an_oriented_side():
+    raw = _raw(lattice="hcp", element="Ar", plane=[0, 0, 0, 1])
+    raw["systems"][SYSTEM]["registry_search"] = {}
+    with pytest.raises(ConfigError, match=r"registry_search: the in-plane registry search"):
+        check_config(validate_config(raw))
