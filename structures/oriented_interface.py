@@ -414,3 +414,70 @@ def _masses(atoms: Atoms, mask: np.ndarray) -> dict[str, float]:
     symbols = np.array(atoms.get_chemical_symbols())[mask]
     masses = atoms.get_masses()[mask]
     return {s: float(masses[np.argmax(symbols == s)]) for s in dict.fromkeys(symbols)}
+
+
+def crystal_side_slab(crystal: Atoms, plane: Sequence[int], *, length_A: float,
+                      max_area_A2: float, min_lateral_A: float = 0.0,
+                      rotation_deg: float = 0.0) -> tuple[Atoms, dict]:
+    """One crystal side on its own rectangular surface cell (no partner to match): the
+    side of an interface with an amorphous partner, which takes this lateral cell.
+
+    The smallest rectangular supercell of the plane's net (the net matched with itself,
+    no strain) is repeated to at least ``min_lateral_A`` per edge and stacked to the whole
+    periods closest to ``length_A`` (Å).  Returns the periodic slab (lowest plane at
+    z = 0) and its record (plane, directions, periods, plane spacing, Å).
+    """
+    side = oriented_side(crystal, plane, rotation_deg)
+    match = rectangular_match(side, side, max_area_A2=max_area_A2, max_strain=1e-9)
+    to_box = _lab_to_box(match.cell_A)
+    common = match.cell_A @ to_box
+    supercell = np.array(match.supercell_a)
+    if common[1, 1] < 0:
+        common[1] *= -1
+        supercell[1] *= -1
+    repeats = np.array([max(1, math.ceil(min_lateral_A / abs(common[i, i]) - 1e-9))
+                        for i in (0, 1)])
+    common = np.diag(repeats * np.diag(common))
+    supercell = repeats[:, None] * supercell
+    periods = _periods(length_A, float(side.atoms.cell[2, 2]))
+    slab = side_slab(side, supercell, common, periods)
+    conventional = np.asarray(crystal.info.get("conventional_cell_A", crystal.cell))
+    record = {
+        "element": crystal.get_chemical_formula(mode="reduce"),
+        "species": species_of(crystal),
+        "lattice": crystal.info.get("lattice", "file"),
+        "lattice_constant_A": float(np.linalg.norm(conventional[0])),
+        "plane": list(side.miller), "rotation_deg": float(rotation_deg),
+        "directions": _box_directions(side, supercell, rotation_deg, conventional),
+        "period_A": float(side.atoms.cell[2, 2]), "n_periods": int(periods),
+        "atomic_planes_per_period": len(_plane_positions(
+            np.mod(side.atoms.positions[:, 2], float(side.atoms.cell[2, 2])))),
+        "plane_spacing_A": uniform_plane_spacing(side), "lateral_repeats": repeats.tolist(),
+        "supercell": supercell.tolist(), "strain": 0.0,
+    }
+    return slab, record
+
+
+def stack_crystal_and_amorphous(crystal_slab: Atoms, block: Atoms, *, crystal_side: str,
+                                separation_A: float) -> tuple[Atoms, dict[str, list[int]],
+                                                              list[str]]:
+    """Stack a crystal slab and an amorphous block of the same lateral cell along z.
+
+    ``crystal_side`` is ``"A"`` (crystal at low z) or ``"B"``; the block's periodic copy
+    along z is cut (its atoms keep their z within the block's cell).  Returns the stack
+    (``arrays["side"]`` and ``arrays["lammps_type"]`` set), the types of each side and
+    the specorder.
+    """
+    if not np.allclose(np.diag(crystal_slab.cell)[:2], np.diag(block.cell)[:2], atol=1e-6):
+        raise ValueError(f"the amorphous block's lateral cell {np.diag(block.cell)[:2]} Å "
+                         f"differs from the crystal's {np.diag(crystal_slab.cell)[:2]} Å")
+    lower, upper = (crystal_slab, block) if crystal_side == "A" else (block, crystal_slab)
+    lower = lower.copy()
+    upper = upper.copy()
+    for part in (lower, upper):
+        part.positions = part.positions - np.array([0, 0, part.positions[:, 2].min()])
+    atoms = _stack(lower, upper, separation_A)
+    species = (species_of(lower), species_of(upper))
+    specorder, sides = interface_types(*species)
+    _set_types(atoms, species, sides)
+    return atoms, sides, specorder

@@ -18,13 +18,14 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from ase.data import atomic_masses, atomic_numbers
 
 from engine.atomic_io import atomic_path, write_json
 from engine.lammps_model import LammpsModel
 from engine.provenance import provenance_record
 from potentials import get_potential, provenance
 from structures import build_bonded_interface, write_lammps_data
-from study.interface_sides import mismatch_not_applicable, uses_oriented_builder
+from study.interface_sides import is_amorphous, mismatch_not_applicable, uses_oriented_builder
 
 
 def grain_boundary_stack(system: dict) -> tuple:
@@ -83,17 +84,13 @@ def oriented_stack(system: dict) -> tuple:
     side's bulk crystal relaxed by the potential (:func:`engine.crystal_relax.relax_crystal`,
     unless ``relax: false``), cut along its ``plane``, matched within ``max_lateral_A``²
     and ``max_strain``, repeated to at least ``min_lateral_A`` per lateral edge."""
-    from engine.crystal_relax import relax_crystal
-    from structures.lattices import crystal_from_spec
     from structures.oriented_interface import build_oriented_interface
-    from study.interface_sides import crystal_spec
 
     crystals, relaxations = [], {}
     for key in ("side_a", "side_b"):
-        side = system[key]
-        crystal = crystal_from_spec(crystal_spec(side))
-        if side.get("relax", True):
-            crystal, relaxations[key] = relax_crystal(crystal, potential=system["potential"])
+        crystal, record = _relaxed_crystal(system, key)
+        if record is not None:
+            relaxations[key] = record
         crystals.append(crystal)
     atoms, info = build_oriented_interface(
         *crystals, plane_a=system["side_a"].get("plane", [0, 0, 1]),
@@ -112,6 +109,129 @@ def oriented_stack(system: dict) -> tuple:
     return atoms, info
 
 
+def _relaxed_crystal(system: dict, key: str) -> tuple:
+    """The side's bulk crystal, relaxed by the potential unless ``relax: false``."""
+    from engine.crystal_relax import relax_crystal
+    from structures.lattices import crystal_from_spec
+    from study.interface_sides import crystal_spec
+
+    side = system[key]
+    crystal = crystal_from_spec(crystal_spec(side))
+    if not side.get("relax", True):
+        return crystal, None
+    return relax_crystal(crystal, potential=system["potential"])
+
+
+def amorphous_stack(system: dict) -> tuple:
+    """A crystal/amorphous interface: the crystal side on its own rectangular surface cell
+    (:func:`structures.oriented_interface.crystal_side_slab`), the amorphous block melt-
+    quenched on that lateral cell (:func:`engine.amorphous.melt_quench`) with as many
+    formula units as fill ``length_X_A`` at the target density, stacked at the gap of least
+    energy and annealed to bond (:func:`engine.amorphous_interface.bond_interface`)."""
+    from engine.amorphous import G_CM3_PER_AMU_A3, melt_quench
+    from engine.amorphous_interface import bond_interface
+    from structures.oriented_interface import (
+        best_separation,
+        crystal_side_slab,
+        stack_crystal_and_amorphous,
+    )
+    from study.interface_sides import amorphous_protocol, is_amorphous
+
+    glass_key = "side_a" if is_amorphous(system["side_a"]) else "side_b"
+    crystal_key = "side_b" if glass_key == "side_a" else "side_a"
+    crystal_side = "A" if crystal_key == "side_a" else "B"
+    suffix = {"side_a": "a", "side_b": "b"}
+    crystal, relaxation = _relaxed_crystal(system, crystal_key)
+    side = system[crystal_key]
+    slab, crystal_record = crystal_side_slab(
+        crystal, side.get("plane", [0, 0, 1]), length_A=system[f"length_{suffix[crystal_key]}_A"],
+        max_area_A2=system["max_lateral_A"] ** 2, min_lateral_A=system.get("min_lateral_A", 0.0),
+        rotation_deg=side.get("rotation_deg", 0.0))
+    p = amorphous_protocol(system[glass_key])
+    seed = int(p.get("seed", system.get("seed", 1)))
+    lateral = (float(slab.cell[0, 0]), float(slab.cell[1, 1]))
+    unit_mass = sum(n * atomic_masses[atomic_numbers[s]] for s, n in p["composition"].items())
+    volume = lateral[0] * lateral[1] * system[f"length_{suffix[glass_key]}_A"]
+    units = max(1, round(p["density_g_cm3"] * volume / (unit_mass * G_CM3_PER_AMU_A3)))
+    block, glass_record = melt_quench(
+        {s: n * units for s, n in p["composition"].items()}, potential=system["potential"],
+        lateral_cell_A=lateral, target_density_g_cm3=p["density_g_cm3"], melt_K=p["melt_K"],
+        melt_ps=p["melt_ps"], quench_rate_K_ps=p["quench_rate_K_ps"], final_K=p["final_K"],
+        anneal_ps=p["anneal_ps"], timestep_fs=p["timestep_fs"], seed=seed)
+    lower, upper = (slab, block) if crystal_side == "A" else (block, slab)
+    _, sides, specorder = stack_crystal_and_amorphous(slab, block, crystal_side=crystal_side,
+                                                      separation_A=2.0)
+    shifted = [part.copy() for part in (lower, upper)]
+    for part in shifted:
+        part.positions = part.positions - np.array([0, 0, part.positions[:, 2].min()])
+    species = tuple(list(dict.fromkeys(part.get_chemical_symbols())) for part in shifted)
+    gap = crystal_record["period_A"] / crystal_record["atomic_planes_per_period"]
+    separation = best_separation(*shifted, model=LammpsModel(system["potential"]),
+                                 specorder=specorder, species=species, sides=sides,
+                                 spacings_A=(gap, gap))
+    stacked, _, _ = stack_crystal_and_amorphous(slab, block, crystal_side=crystal_side,
+                                                separation_A=separation)
+    atoms, bonding = bond_interface(
+        stacked, potential=system["potential"], specorder=specorder,
+        crystal_side=crystal_side, fixed_thickness_A=p["bond_fixed_A"], bond_K=p["bond_K"],
+        bond_ps=p["bond_ps"], final_K=p["final_K"], cool_rate_K_ps=p["quench_rate_K_ps"],
+        timestep_fs=p["timestep_fs"], seed=seed + 1)
+    info = _amorphous_record(atoms, system, specorder=specorder, sides=sides,
+                             crystal_key=crystal_key, crystal_record=crystal_record,
+                             glass_record=glass_record, protocol=p, separation_A=separation)
+    info["bulk_relaxation"] = {crystal_key: relaxation} if relaxation else {}
+    info["bonding"] = bonding
+    return atoms, info
+
+
+def _amorphous_record(atoms, system: dict, *, specorder, sides, crystal_key, crystal_record,
+                      glass_record, protocol, separation_A) -> dict:
+    """The structure record of a crystal/amorphous interface (Å, Å², g/cm³)."""
+    from structures.checks import min_interatomic_distance
+    from structures.coincidence import cross_section_warnings
+    from structures.interface import Z_MARGIN_A
+
+    z = atoms.positions[:, 2]
+    on_b = atoms.arrays["side"] == 1
+    lateral = [float(atoms.cell[0, 0]), float(atoms.cell[1, 1])]
+    info = {"builder": "amorphous", "potential": system["potential"], "specorder": specorder,
+            "side_types": sides, "lateral_A": lateral, "area_A2": lateral[0] * lateral[1],
+            "cell_A": [float(v) for v in atoms.cell.lengths()], "z_margin_A": Z_MARGIN_A,
+            "separation_A": float(separation_A),
+            "z_interface_A": float(0.5 * (z[~on_b].max() + z[on_b].min())),
+            "n_atoms": len(atoms), "min_distance_A": min_interatomic_distance(atoms),
+            "registry": "not searched (amorphous side)", "amorphous": {
+                "protocol": protocol, "block": glass_record}}
+    warnings = []
+    for key, suffix, mask in (("side_a", "a", ~on_b), ("side_b", "b", on_b)):
+        crystalline = key == crystal_key
+        info.update({
+            f"element_{suffix}": (crystal_record["element"] if crystalline
+                                  else protocol["formula"]),
+            f"species_{suffix}": (crystal_record["species"] if crystalline
+                                  else list(protocol["composition"])),
+            f"lattice_{suffix}": crystal_record["lattice"] if crystalline else "amorphous",
+            f"plane_spacing_{suffix}_A": (crystal_record["plane_spacing_A"] if crystalline
+                                          else None),
+            f"z_range_{suffix}_A": [float(z[mask].min()), float(z[mask].max())],
+            f"n_atoms_{suffix}": int(mask.sum()),
+            f"strain_{suffix}": 0.0,
+        })
+        if crystalline:
+            info.update({f"{k}_{suffix}": v for k, v in crystal_record.items()
+                         if k in ("plane", "directions", "rotation_deg", "n_periods",
+                                  "period_A", "lattice_constant_A")})
+            info[f"lattice_constant_{suffix}_A"] = info.pop(f"lattice_constant_A_{suffix}")
+            info[f"period_{suffix}_A"] = info.pop(f"period_A_{suffix}")
+    failed = [c["reason"] for c in glass_record.get("checks", []) if not c["passed"]]
+    if failed:
+        warnings.append(f"amorphous {protocol['formula']} block: {len(failed)} structure "
+                        f"check(s) failed: {'; '.join(failed)}")
+    info["warnings"] = warnings + cross_section_warnings(
+        lateral, [crystal_record["lattice_constant_A"]] * 2)
+    return info
+
+
 def build(system: dict, out_data: Path, out_info: Path) -> dict:
     """Build the interface described by a config ``system`` entry and write it."""
     if system.get("type") == "grain_boundary":
@@ -119,6 +239,8 @@ def build(system: dict, out_data: Path, out_info: Path) -> dict:
             raise ValueError("registry_search is for bonded interfaces: a grain boundary's "
                              "translations are searched by translations_per_edge")
         atoms, info = grain_boundary_stack(system)
+    elif any(is_amorphous(system[key]) for key in ("side_a", "side_b")):
+        atoms, info = amorphous_stack(system)
     elif uses_oriented_builder(system):
         atoms, info = oriented_stack(system)
     else:

@@ -393,6 +393,9 @@ def _check_system(config: dict, name: str) -> list[str]:
         if element not in potential.elements:
             problems.append(f"{field}.{side}.element: '{element}' is not modelled by potential "
                             f"'{potential.name}' (it knows {list(potential.elements)})")
+    if oriented and all("amorphous" in sysconf[side] for side in ("side_a", "side_b")):
+        problems.append(f"{field}.side_b.amorphous: both sides are amorphous; the melt-quench "
+                        "takes its lateral cell from a crystal partner: make one side a crystal")
     if oriented and sysconf.get("registry_search") is not None:
         problems.append(f"{field}.registry_search: the in-plane registry search is done by the "
                         "cubic [001] builder only; remove it for an oriented or general side")

@@ -38,7 +38,16 @@ CUBIC_001_LATTICES = ("fcc", "diamond")
 
 #: Side fields only the oriented builder reads.
 ORIENTED_KEYS = ("species", "a_A", "c_A", "u", "file", "format", "plane", "rotation_deg",
-                 "relax")
+                 "relax", "amorphous")
+
+#: Melt-quench and bonding settings of an amorphous side (``amorphous:`` block).
+AMORPHOUS_PROTOCOL_KEYS = ("density_g_cm3", "melt_K", "melt_ps", "quench_rate_K_ps",
+                           "final_K", "anneal_ps", "timestep_fs")
+
+#: Bonding anneal defaults (:func:`engine.amorphous_interface.bond_interface`): below the
+#: melting point of crystalline Si with the Tersoff-type potentials, above the mobility
+#: threshold of the glass surface atoms in picoseconds; the outer 3 Å of the crystal frozen.
+BOND_DEFAULTS = {"bond_K": 1500.0, "bond_ps": 20.0, "bond_fixed_A": 3.0}
 
 def uses_oriented_builder(system: Mapping) -> bool:
     """True when either side needs the oriented builder (not a grain boundary)."""
@@ -123,8 +132,48 @@ def crystal_spec(side: Mapping) -> dict:
     return spec | ({"mass_amu": masses} if masses else {})
 
 
+def is_amorphous(side: Mapping) -> bool:
+    """True for an ``amorphous:`` side (melt-quenched, :mod:`engine.amorphous`)."""
+    return "amorphous" in side
+
+
+def amorphous_protocol(side: Mapping) -> dict:
+    """The complete melt-quench and bonding settings of an amorphous side: the given
+    ones over the literature defaults of its formula (:data:`engine.amorphous.DEFAULTS_SIO2`
+    for SiO2) and :data:`BOND_DEFAULTS`.  ValueError naming the missing field otherwise."""
+    from engine.amorphous import DEFAULTS_SIO2, reduced_formula
+
+    block = dict(side["amorphous"])
+    composition = block.get("composition")
+    if not isinstance(composition, Mapping) or not composition:
+        raise ValueError("amorphous.composition: give {element: count}, e.g. {Si: 1, O: 2}")
+    formula = reduced_formula({str(k): int(v) for k, v in composition.items()})
+    defaults = {"SiO2": {**DEFAULTS_SIO2,
+                         "density_g_cm3": DEFAULTS_SIO2["target_density_g_cm3"]}}.get(formula, {})
+    settings = {key: block.get(key, defaults.get(key)) for key in AMORPHOUS_PROTOCOL_KEYS}
+    missing = [key for key, value in settings.items() if value is None]
+    if missing:
+        raise ValueError(f"amorphous.{missing[0]}: no literature default for {formula}: give "
+                         f"{', '.join(missing)}")
+    settings.update({key: block.get(key, value) for key, value in BOND_DEFAULTS.items()})
+    settings["composition"] = {str(k): int(v) for k, v in composition.items()}
+    settings["formula"] = formula
+    if "seed" in block:
+        settings["seed"] = int(block["seed"])
+    if settings["final_K"] >= settings["melt_K"]:
+        raise ValueError(f"amorphous.final_K: {settings['final_K']} K is not below melt_K = "
+                         f"{settings['melt_K']} K")
+    if settings["final_K"] > settings["bond_K"]:
+        raise ValueError(f"amorphous.bond_K: {settings['bond_K']} K is below final_K = "
+                         f"{settings['final_K']} K")
+    return settings
+
+
 def side_species(side: Mapping) -> list[str]:
-    """Distinct chemical symbols of a side, in the order of its crystal."""
+    """Distinct chemical symbols of a side, in the order of its crystal (or of the
+    amorphous side's composition)."""
+    if is_amorphous(side):
+        return [str(k) for k in side["amorphous"].get("composition", {})]
     if not any(key in side for key in ORIENTED_KEYS) and "element" in side \
             and side.get("lattice") in CUBIC_001_LATTICES:
         return [side["element"]]
@@ -141,7 +190,20 @@ def system_specorder(system: Mapping) -> list[str]:
 
 def check_side(side: Mapping, field: str, elements) -> list[str]:
     """Problems of one side of the oriented builder (each naming ``field.KEY``): the
-    crystal (lattice, species, file), the plane, and the species the potential models."""
+    crystal (lattice, species, file), the plane, and the species the potential models;
+    for an amorphous side its composition and protocol."""
+    if is_amorphous(side):
+        extra = sorted(k for k, v in side.items() if k != "amorphous" and v is not None)
+        if extra:
+            return [(f"{field}.{extra[0]}: an amorphous side takes only its amorphous block "
+                    f"(got {extra})")]
+        try:
+            settings = amorphous_protocol(side)
+        except (ValueError, TypeError) as error:
+            return [f"{field}.{error}"]
+        return [f"{field}.amorphous.composition: '{symbol}' is not modelled by the potential "
+                f"(it knows {list(elements)})"
+                for symbol in settings["composition"] if symbol not in elements]
     try:
         spec = crystal_spec(side)
         crystal = crystal_from_spec(spec)
@@ -179,6 +241,9 @@ def mismatch_not_applicable(system: Mapping) -> str | None:
         return "grain boundary: the same crystal on both sides (no acoustic mismatch)"
     for key in ("side_a", "side_b"):
         side = system[key]
+        if is_amorphous(side):
+            return (f"{key} is amorphous: the Debye and full-dispersion mismatch models need a "
+                    "crystal (elastic constants, phonon spectrum) on each side")
         if "file" in side:
             return (f"{key} is read from a structure file: the mismatch models need a "
                     "single-element cubic crystal (fcc or diamond) on each side")

@@ -77,3 +77,64 @@ def test_the_registry_search_is_refused_for_an_oriented_side():
     raw["systems"][SYSTEM]["registry_search"] = {}
     with pytest.raises(ConfigError, match=r"registry_search: the in-plane registry search"):
         check_config(validate_config(raw))
+
+
+AMORPHOUS = REPO / "config" / "test_si_asio2.yaml"
+
+
+@pytest.mark.lammps
+@pytest.mark.snakemake
+def test_crystal_on_amorphous_study_bonds_and_runs_nemd(tmp_path):
+    results = tmp_path / "results"
+    config_file = write_config(AMORPHOUS, tmp_path / "si_asio2.yaml", results)
+    done = run([*SNAKEMAKE, results / "summary.csv", "--cores", "2", "--nolock",
+                "--configfile", config_file], timeout=900)
+    assert done.returncode == 0, (done.stdout[-3000:], done.stderr[-3000:])
+    info = json.loads((results / "Si-aSiO2" / "structure" / "relaxed.json").read_text())
+    assert info["builder"] == "amorphous" and info["lattice_b"] == "amorphous"
+    assert info["specorder"] == ["Si", "Si", "O"] and info["side_types"] == {"A": [1], "B": [2, 3]}
+    assert info["element_b"] == "SiO2" and info["plane_spacing_b_A"] is None
+    block = info["amorphous"]["block"]
+    checks = {c["check"]: c for c in block["checks"]}
+    assert checks["melt_msd_A2"]["passed"]  # the melt forgot its random start
+    assert checks["density_g_cm3"]["passed"] and checks["coordination:Si-O"]["passed"]
+    # the block is SiO2 and fills length_b_A at about its density
+    counts = block["inputs"]["species_counts"]
+    assert counts["O"] == 2 * counts["Si"]
+    assert info["n_atoms_b"] == sum(counts.values())
+    bonding = info["bonding"]
+    assert bonding["bonds_after"]["bonds"] > 0 and bonding["energy_after_eV"] < bonding[
+        "energy_before_eV"]
+    assert "amorphous" in info["methods_not_applicable"]["mismatch_models"]
+    if not all(c["passed"] for c in block["checks"]):  # a failed check is a warning
+        assert any("structure check(s) failed" in w for w in info["warnings"])
+    rows = list(csv.DictReader((results / "summary.csv").open()))
+    assert len(rows) == 1 and rows[0]["potential"] == "tersoff_sio_munetoh2007"
+    assert float(rows[0]["flux_W_m2"]) > 0  # heat flows from the hot Si bath to the glass
+
+
+def _amorphous_raw(**amorphous) -> dict:
+    raw = yaml.safe_load(AMORPHOUS.read_text())
+    raw["systems"]["Si-aSiO2"]["side_b"] = {"amorphous": amorphous}
+    return raw
+
+
+@pytest.mark.parametrize(("amorphous", "expected"), [
+    ({"composition": {"Si": 1, "N": 1}}, (r"side_b.amorphous.density_g_cm3: no literature default "
+                                         r"for SiN")),
+    ({"composition": {"Si": 1, "Cu": 2}, "density_g_cm3": 5.0, "melt_K": 3000.0,
+      "melt_ps": 5.0, "quench_rate_K_ps": 100.0, "final_K": 300.0, "anneal_ps": 5.0,
+      "timestep_fs": 1.0}, r"side_b.amorphous.composition: 'Cu' is not modelled"),
+    ({"composition": {"Si": 1, "O": 2}, "final_K": 6000.0}, (r"amorphous.final_K: .* not "
+                                                            r"below melt_K")),
+])
+def test_bad_amorphous_sides_are_refused_before_any_md(amorphous, expected):
+    with pytest.raises(ConfigError, match=expected):
+        check_config(validate_config(_amorphous_raw(**amorphous)))
+
+
+def test_two_amorphous_sides_are_refused():
+    raw = _amorphous_raw(composition={"Si": 1, "O": 2})
+    raw["systems"]["Si-aSiO2"]["side_a"] = {"amorphous": {"composition": {"Si": 1, "O": 2}}}
+    with pytest.raises(ConfigError, match=r"both sides are amorphous"):
+        check_config(validate_config(raw))

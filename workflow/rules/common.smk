@@ -83,6 +83,8 @@ def nemd_run_settings(wildcards):
 def system_json(wildcards):
     """The system's entry for the structure rules (its replica count does not change the cell)."""
     system = {k: v for k, v in CONFIG["systems"][wildcards.system].items() if k != "replicas"}
+    if any("amorphous" in system[side] for side in ("side_a", "side_b")):
+        system["seed"] = CONFIG["seed"]  # the melt-quench's random start
     return json.dumps({"name": wildcards.system, **system})
 
 
