@@ -708,6 +708,13 @@ def _check_spectral(config: dict) -> list[str]:
     if not spectral_systems(config):
         return [("spectral: no bonded system in the study (grain boundaries are not run); "
                  "remove the block or add a bonded system")]
+    for name in spectral_systems(config):
+        for side in ("side_a", "side_b"):
+            if "amorphous" in config["systems"][name][side]:
+                problems.append(
+                    f"spectral: systems.{name}.{side} is amorphous: the AGF transmission "
+                    "needs crystalline leads (periodic principal layers); run the spectral "
+                    "block in a study of crystalline interfaces")
     every_fs, top = float(sp["sample_every_fs"]), float(sp["max_frequency_THz"])
     nyquist = 1e3 / (2 * every_fs)
     if not nyquist > top:

@@ -138,3 +138,11 @@ def test_two_amorphous_sides_are_refused():
     raw["systems"]["Si-aSiO2"]["side_a"] = {"amorphous": {"composition": {"Si": 1, "O": 2}}}
     with pytest.raises(ConfigError, match=r"both sides are amorphous"):
         check_config(validate_config(raw))
+
+
+def test_the_agf_is_refused_for_an_amorphous_side():
+    raw = yaml.safe_load(AMORPHOUS.read_text())
+    spectral = yaml.safe_load((REPO / "config" / "test_spectral.yaml").read_text())["spectral"]
+    raw["spectral"] = spectral
+    with pytest.raises(ConfigError, match=r"side_b is amorphous: the AGF transmission needs"):
+        check_config(validate_config(raw))
