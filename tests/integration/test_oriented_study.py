@@ -23,7 +23,8 @@ SYSTEM = "LJ-hcp-fcc"
 def test_hexagonal_on_cubic_study_runs_nemd_on_its_planes(tmp_path):
     results = tmp_path / "results"
     config_file = write_config(CONFIG, tmp_path / "hcp_fcc.yaml", results)
-    done = run([*SNAKEMAKE, results / "summary.csv", "--cores", "2", "--nolock",
+    spectral = results / SYSTEM / "T30K" / "spectral" / "spectral.png"
+    done = run([*SNAKEMAKE, results / "summary.csv", spectral, "--cores", "2", "--nolock",
                 "--configfile", config_file], timeout=900)
     assert done.returncode == 0, (done.stdout[-3000:], done.stderr[-3000:])
     info = json.loads((results / SYSTEM / "structure" / "relaxed.json").read_text())
@@ -40,10 +41,15 @@ def test_hexagonal_on_cubic_study_runs_nemd_on_its_planes(tmp_path):
     run_record = json.loads((results / SYSTEM / "T30K" / "nemd" / "rep0" / "run.json").read_text())
     geometry = run_record["geometry"]
     assert geometry["binning"] == "planes" and min(geometry["planes_per_side"].values()) >= 10
-    rows = list(csv.DictReader((results / "summary.csv").open()))
-    assert len(rows) == 1 and rows[0]["system"] == SYSTEM and rows[0]["method"] == "nemd"
-    assert 0 < float(rows[0]["R_K_m2K_W"]) < 1e-7  # a finite resistance, m2K/W
-    assert float(rows[0]["flux_W_m2"]) == pytest.approx(5e8, rel=1e-6)  # eHEX imposes J
+    rows = {r["method"]: r for r in csv.DictReader((results / "summary.csv").open())}
+    assert set(rows) == {"nemd", "spectral", "spectral-quantum", "agf"}
+    assert rows["nemd"]["system"] == SYSTEM
+    assert 0 < float(rows["nemd"]["R_K_m2K_W"]) < 1e-7  # a finite resistance, m2K/W
+    assert float(rows["nemd"]["flux_W_m2"]) == pytest.approx(5e8, rel=1e-6)  # eHEX imposes J
+    # the AGF runs on the oriented cell's force constants: a positive elastic conductance
+    agf = json.loads((spectral.parent / "combined_agf.json").read_text())
+    assert agf["G_MW_m2K"] > 0 and agf["warnings"] == []
+    assert spectral.stat().st_size > 10_000
 
 
 def _raw(**side_a) -> dict:
