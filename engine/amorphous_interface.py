@@ -31,8 +31,9 @@ from ase.data import covalent_radii
 from ase.neighborlist import neighbor_list
 
 from engine.energy import as_potential
+from engine.lammps_setup import load_structure
 from engine.runtime import new_lammps
-from potentials import Potential, pair_commands
+from potentials import Potential
 from structures.io import write_lammps_data
 
 __all__ = ["BOND_CUTOFF_FACTOR", "bond_interface", "interface_bonds"]
@@ -111,14 +112,11 @@ def bond_interface(atoms: Atoms, *, potential: str | Potential, specorder: list[
         with tempfile.TemporaryDirectory() as tmp:
             data = Path(tmp) / "stack.data"
             write_lammps_data(data, atoms, specorder)
-            lmp.commands_list(["units metal", "atom_style atomic",
-                               "atom_modify map array sort 0 0.0", "boundary p p s",
-                               f"read_data {data}"])
-        lmp.commands_list(pair_commands(pot, list(specorder)))
+            load_structure(lmp, data_file=data, potential=pot.name, specorder=specorder,
+                           boundary="p p s")
         frozen_ids = " ".join(str(k + 1) for k in np.flatnonzero(frozen))
         damping = 100 * dt_ps
         lmp.commands_list([
-            "neighbor 1.0 bin", "neigh_modify every 1 delay 0 check yes",
             "thermo_style custom step temp pe", f"timestep {dt_ps!r}",
             f"group frozen id {frozen_ids}" if frozen_ids else "group frozen empty",
             "group mobile subtract all frozen",

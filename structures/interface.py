@@ -41,8 +41,10 @@ __all__ = [
     "Z_MARGIN_A",
     "build_bonded_interface",
     "cells_along_z",
+    "gap_grid",
     "interface_info",
     "optimal_separation",
+    "rigid_gap_minimum",
     "short_stack_cells",
     "stack_sides",
 ]
@@ -159,14 +161,34 @@ def optimal_separation(side_a: dict, side_b: dict, *, model: EnergyModel,
     n_z = short_stack_cells(lattice_constants_A)
     spacings = [interplanar_spacing_001(s["lattice"], a)
                 for s, a in zip((side_a, side_b), lattice_constants_A, strict=True)]
-    grid = np.linspace(0.5 * min(spacings), 2.5 * max(spacings), _N_GAP_SCAN)
+    grid = gap_grid(spacings)
     short = stack_sides(side_a, side_b, lattice_constants_A=lattice_constants_A, match=match,
                         n_z=n_z, separation_A=grid[0], translation_A=translation_A)
-    on_b = short.arrays["side"] == 1
-    specorder = [side_a["element"], side_b["element"]]
-    with model.calculator(short, specorder=specorder) as calc:
+    return rigid_gap_minimum(short, model=model, specorder=[side_a["element"], side_b["element"]],
+                             grid=grid)
+
+
+def gap_grid(spacings_A) -> np.ndarray:
+    """Gaps (Å) of the coarse separation scan: from half the smaller to 2.5 times the
+    larger plane spacing of the two sides."""
+    return np.linspace(0.5 * min(spacings_A), 2.5 * max(spacings_A), _N_GAP_SCAN)
+
+
+def rigid_gap_minimum(stack: Atoms, *, model: EnergyModel, specorder: list[str],
+                      grid: np.ndarray) -> float:
+    """Gap (Å) of least energy of a rigid stack (side B moved along z, ``arrays["side"]``),
+    built at the gap ``grid[0]``: the best point of ``grid``, refined by Brent's bounded
+    method between its neighbours.
+
+    Raises
+    ------
+    ValueError
+        When the minimum lies at an end of the scan (no binding): give separation_A.
+    """
+    on_b = stack.arrays["side"] == 1
+    with model.calculator(stack, specorder=specorder) as calc:
         def energy(gap: float) -> float:
-            positions = short.positions.copy()
+            positions = stack.positions.copy()
             positions[on_b, 2] += gap - grid[0]
             return calc.energy(positions)
 

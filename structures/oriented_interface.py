@@ -35,12 +35,11 @@ from collections.abc import Sequence
 import numpy as np
 from ase import Atoms
 from ase.build import make_supercell
-from scipy.optimize import minimize_scalar
 
 from .checks import check_min_distance, min_interatomic_distance
 from .coincidence import cross_section_warnings
 from .energy_model import EnergyModel
-from .interface import SHORT_SIDE_THICKNESS_A, Z_MARGIN_A
+from .interface import SHORT_SIDE_THICKNESS_A, Z_MARGIN_A, gap_grid, rigid_gap_minimum
 from .lattice_match import LatticeMatch, LatticeMatchError, match_lattices
 from .oriented import OrientedCell, _integer_direction, oriented_cell
 from .sides import interface_types
@@ -59,10 +58,6 @@ PLANE_TOLERANCE_A = 0.05
 
 #: Close-contact threshold as a fraction of the smaller bulk nearest-neighbour distance.
 MIN_DISTANCE_FRACTION = 0.6
-
-#: Gaps of the coarse separation scan.
-_N_GAP_SCAN = 25
-
 
 def species_of(crystal: Atoms) -> list[str]:
     """Distinct chemical symbols of ``crystal`` in order of first appearance."""
@@ -211,23 +206,10 @@ def best_separation(slab_a: Atoms, slab_b: Atoms, *, model: EnergyModel,
     ValueError
         When the minimum lies at an end of the scan (no binding): give separation_A.
     """
-    grid = np.linspace(0.5 * min(spacings_A), 2.5 * max(spacings_A), _N_GAP_SCAN)
+    grid = gap_grid(spacings_A)
     short = _stack(slab_a, slab_b, grid[0])
     _set_types(short, species, sides)
-    on_b = short.arrays["side"] == 1
-    with model.calculator(short, specorder=specorder) as calc:
-        def energy(gap: float) -> float:
-            positions = short.positions.copy()
-            positions[on_b, 2] += gap - grid[0]
-            return calc.energy(positions)
-
-        best = int(np.argmin([energy(gap) for gap in grid]))
-        if best in (0, len(grid) - 1):
-            raise ValueError(f"interface energy has no minimum for gaps {grid[0]:.2f}-"
-                             f"{grid[-1]:.2f} Å: give separation_A explicitly")
-        result = minimize_scalar(energy, bounds=(grid[best - 1], grid[best + 1]),
-                                 method="bounded", options={"xatol": 1e-4})
-    return float(result.x)
+    return rigid_gap_minimum(short, model=model, specorder=specorder, grid=grid)
 
 
 def _mean_plane_gap(side: OrientedCell) -> float:
