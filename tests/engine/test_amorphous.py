@@ -22,8 +22,7 @@ from engine.amorphous import (
     structure_checks,
     structure_summary,
 )
-from potentials import user_potentials
-from tests.conftest import REPO
+from potentials import get_potential
 
 SILICA = {"Si": 64, "O": 128}
 #: The tiny, fast protocol of the LAMMPS test: 5 ps melt, a 500 K/ps quench (50 times
@@ -35,13 +34,8 @@ FAST = {"lateral_cell_A": (14.2, 14.2), "target_density_g_cm3": 2.2, "melt_K": 5
 
 @pytest.fixture(scope="module")
 def munetoh():
-    """The wheel's SiO.tersoff as a user potential (no registry entry)."""
-    return user_potentials({"tersoff_sio_munetoh2007": {
-        "pair_style": "tersoff", "pair_coeff": "* * {file:SiO.tersoff} {types}",
-        "files": {"SiO.tersoff": "{lammps_potentials}/SiO.tersoff"}, "elements": ["Si", "O"],
-        "timestep_fs": 1.0,
-        "citation": "S. Munetoh et al., Comput. Mater. Sci. 39, 334 (2007), "
-                    "doi:10.1016/j.commatsci.2006.06.010"}}, REPO)["tersoff_sio_munetoh2007"]
+    """The wheel's SiO.tersoff (Munetoh et al. 2007), a registry potential."""
+    return get_potential("tersoff_sio_munetoh2007")
 
 
 def ideal_beta_cristobalite(si_o_A: float = 1.62) -> Atoms:
