@@ -93,8 +93,25 @@ def rectangular_match(side_a: OrientedCell, side_b: OrientedCell, *, max_area_A2
             f"no rectangular common cell of the two surface lattices with area <= "
             f"max_area_A2 = {max_area_A2} Å² and strain <= max_strain = {max_strain} "
             f"({len(matches)} oblique matches exist; the MD box must be orthorhombic): "
-            "increase max_area_A2 (a hexagonal net needs its 1 x √3 rectangle) or max_strain")
+            "increase max_area_A2 (a hexagonal net needs its 1 x √3 rectangle) or max_strain"
+            + _rotation_hint(side_a, side_b, max_area_A2, max_strain))
     return rectangular[0]
+
+
+def _rotation_hint(side_a: OrientedCell, side_b: OrientedCell, max_area_A2: float,
+                   max_strain: float) -> str:
+    """Rotations of side B (degrees) at which a rectangular match would exist, as advice:
+    the sides are aligned by their first reduced in-plane vectors, which for two
+    descriptions of a cell (a structure file's conventional cell against a primitive
+    one) may differ by a symmetry angle such as 45°."""
+    found = match_lattices(side_a.surface_lattice_A, side_b.surface_lattice_A,
+                           max_area_A2=max_area_A2, max_strain=max_strain,
+                           rotations_deg=np.arange(0.5, 180.0, 0.5))
+    angles = sorted({round(m.rotation_deg, 1) for m in found if _is_rectangular(m.cell_A)})
+    if not angles:
+        return ""
+    return (f"; or rotate side B about the normal: rectangular matches exist at "
+            f"rotation_deg = {', '.join(f'{a:g}' for a in angles[:4])} (relative to side A)")
 
 
 def _lab_to_box(cell: np.ndarray) -> np.ndarray:

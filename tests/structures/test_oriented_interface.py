@@ -99,3 +99,27 @@ def test_bilayers_have_no_uniform_plane_spacing():
 def test_no_rectangular_match_names_the_budget():
     with pytest.raises(LatticeMatchError, match="max_area_A2.*max_strain"):
         _hcp_on_fcc(max_area_A2=10.0)
+
+
+def test_a_structure_file_cell_is_aligned_by_the_rotation_the_error_suggests(tmp_path):
+    """A file's conventional cubic cell and a primitive cell orient their (001) nets 45°
+    apart: the error names the rotation, and with it the sides are cube on cube."""
+    from ase.build import bulk
+    from ase.io import write
+
+    from structures.lattices import read_crystal
+
+    write(tmp_path / "POSCAR", bulk("Si", "diamond", a=5.43, cubic=True), format="vasp")
+    si = read_crystal(tmp_path / "POSCAR")
+    ge = bulk_crystal("diamond", "Ge", a_A=5.66)
+    settings = {"plane_a": (0, 0, 1), "plane_b": (0, 0, 1), "model": NamedPotential("tersoff_sicge"),
+                "length_a_A": 12, "length_b_A": 12, "max_area_A2": 150, "max_strain": 0.03,
+                "min_lateral_A": 10, "separation_A": 1.4}
+    with pytest.raises(LatticeMatchError, match=r"rotation_deg = 45, 135"):
+        build_oriented_interface(si, ge, **settings)
+    _, info = build_oriented_interface(si, ge, rotation_b_deg=45, **settings)
+    assert info["lattice_a"] == "file" and info["directions_a"] == [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
+    in_plane = np.abs(np.array(info["directions_b"][:2]))
+    assert sorted(in_plane.ravel().tolist()) == [0, 0, 0, 0, 1, 1]  # <100> along x and y
+    assert info["directions_b"][2] == [0, 0, 1]
+    assert info["strain_a"] == pytest.approx(0.0212, abs=1e-3)
