@@ -42,7 +42,11 @@ def test_hexagonal_on_cubic_study_runs_nemd_on_its_planes(tmp_path):
     geometry = run_record["geometry"]
     assert geometry["binning"] == "planes" and min(geometry["planes_per_side"].values()) >= 10
     rows = {r["method"]: r for r in csv.DictReader((results / "summary.csv").open())}
-    assert set(rows) == {"nemd", "spectral", "spectral-quantum", "agf"}
+    assert set(rows) == {"nemd", "green-kubo", "spectral", "spectral-quantum", "agf"}
+    # EMD closes the oriented cell periodically: two interfaces, each side's own atoms
+    emd = json.loads((results / SYSTEM / "T30K" / "emd" / "rep0" / "emd.json").read_text())
+    assert emd["n_interfaces"] == 2
+    assert (emd["n_atoms_a"], emd["n_atoms_b"]) == (info["n_atoms_a"], info["n_atoms_b"])
     assert rows["nemd"]["system"] == SYSTEM
     assert 0 < float(rows["nemd"]["R_K_m2K_W"]) < 1e-7  # a finite resistance, m2K/W
     assert float(rows["nemd"]["flux_W_m2"]) == pytest.approx(5e8, rel=1e-6)  # eHEX imposes J
