@@ -472,6 +472,8 @@ def check_config(config: dict) -> None:
     problems = []
     for name in system_names(config):
         problems += _check_system(config, name)
+    if problems:  # the method blocks below read the systems' settings: fix these first
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
     if analysis_min := config["analysis"]["min_discard_ps"]:
         for name in system_names(config):
             if analysis_min >= _merged_nemd(config, name)["production_ps"]:
