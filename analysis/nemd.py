@@ -61,10 +61,12 @@ from .units import flux_W_m2, kappa_W_mK
 
 __all__ = [
     "DEFAULT_SETTINGS",
+    "MAX_MEAN_TEMPERATURE_OFFSET",
     "MK_W_PER_RESISTIVITY",
     "PROFILE_COLUMNS",
     "analyse_replica",
     "kappa_from_resistivity",
+    "mean_temperature_note",
     "profile_table",
     "validate_replica",
 ]
@@ -287,6 +289,26 @@ def _steady_window(series: dict, signals: dict, atoms: dict, area: float, dt: fl
     return {"first": first, "block": block, "kept": kept, "r": r, "est": est,
             "tau_ps": tau_ps, "tau_hi": tau_hi, "tau_use": tau_use,
             "tau_data_samples": tau_data, "transient": transient}
+
+
+#: Largest relative offset of the fitted region's mean temperature from the study's
+#: temperature before a replica is flagged: its result holds at the measured mean, not at
+#: the nominal T (an eHEX run keeps the energy its cell releases or its warm start adds).
+MAX_MEAN_TEMPERATURE_OFFSET = 0.05
+
+
+def mean_temperature_note(T_mean_K: float, T_nominal_K: float,
+                          max_offset: float = MAX_MEAN_TEMPERATURE_OFFSET) -> str | None:
+    """A warning when the fitted region's mean temperature (K) is off the nominal one by
+    more than ``max_offset`` (a fraction of it), else None."""
+    offset = T_mean_K - T_nominal_K
+    if abs(offset) <= max_offset * T_nominal_K:
+        return None
+    return (f"mean temperature off nominal: the fitted region averages {T_mean_K:.1f} K, "
+            f"{offset:+.1f} K from T = {T_nominal_K:g} K (more than "
+            f"{100 * max_offset:.0f} %): the result holds at {T_mean_K:.0f} K; with eHEX baths "
+            "equilibrate longer or warm-start nearer the jump (nemd.initial_jump_K), or use "
+            "Langevin baths, which hold the mean")
 
 
 def analyse_replica(raw: Mapping, settings: Mapping | None = None) -> dict:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from analysis import analyse_replica, load_replica, profile_table
 from analysis.io import to_jsonable
+from analysis.nemd import mean_temperature_note
 from potentials.metals import physics_note
 from study.figures import profile
 from study.figures import style as fs
@@ -25,6 +26,9 @@ def analyse(raw_path: Path, run_path: Path, settings: dict) -> tuple[dict, dict]
     # the bath kind decides which atoms carry the slow mode (thermostatted ones do not)
     settings = {**settings, "bath": run["settings"].get("bath", "langevin")}
     result = analyse_replica(load_replica(raw_path), settings)
+    offset = mean_temperature_note(result["T_mean_K"], run["settings"]["temperature_K"])
+    if offset is not None:
+        result["warnings"] = [*result["warnings"], offset]
     record = {
         "method": "nemd",
         "temperature_K": run["settings"]["temperature_K"],

@@ -55,6 +55,8 @@ def flags(record: dict) -> str:
         out.append("replicas disagree")
     if any("wrong sign" in w for w in record.get("warnings", [])):
         out.append("gradient of wrong sign")
+    if any("mean temperature off nominal" in w for w in record.get("warnings", [])):
+        out.append("mean temperature off nominal")
     out += record.get("summary_flags") or []  # the method's own (e.g. AGF: deterministic)
     return "; ".join(out)
 

@@ -152,3 +152,13 @@ def test_window_scan_sees_a_bent_profile():
     s_straight = analyse_replica(straight, SYNTHETIC_WINDOWS)["R_K_sys_m2K_W"]
     s_bent = analyse_replica(bent, SYNTHETIC_WINDOWS)["R_K_sys_m2K_W"]
     assert s_bent > 2 * s_straight
+
+
+def test_a_mean_temperature_off_nominal_is_named():
+    from analysis.nemd import mean_temperature_note
+
+    assert mean_temperature_note(310.0, 300.0) is None  # within 5 %
+    note = mean_temperature_note(321.4, 300.0)
+    assert "mean temperature off nominal" in note and "+21.4 K" in note
+    assert "holds at 321 K" in note
+    assert mean_temperature_note(280.0, 300.0).count("-20.0 K") == 1

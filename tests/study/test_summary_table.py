@@ -62,3 +62,11 @@ def test_structure_energies_join_their_system(tmp_path):
     assert float(table["SiCu"]["work_of_adhesion_J_m2"]) == 1.1
     assert float(table["SiCu"]["gamma_int_J_m2"]) == 1.7
     assert table["other"]["work_of_adhesion_J_m2"] == ""  # no registry search: empty
+
+
+def test_a_replica_off_its_temperature_is_flagged():
+    from study.summarise import flags
+
+    record = {"warnings": [("replica 0: mean temperature off nominal: the fitted region "
+                           "averages 321.4 K, +21.4 K from T = 300 K")]}
+    assert flags(record) == "mean temperature off nominal"
