@@ -100,3 +100,26 @@ def test_kill_after_the_barostat_stage_keeps_its_box_and_planes(after_npt):
     assert resumed["area_A2"] == reference["area_A2"]
     production = run_json["side_pressure_GPa"]["production"]
     assert production["A"]["n_samples"] == s.production_steps // s.sample_steps
+
+
+@pytest.fixture(scope="module")
+def at_npt_end_ehex(lj_stack, tmp_path_factory) -> dict:
+    """eHEX baths (no thermostat holds the mean temperature in production), killed just
+    after the barostat stage, so that the run resumes from the stage's last checkpoint."""
+    settings = lj_stack["settings"] | RUN | {"bath": "ehex", "heat_flux_W_m2": 3e8,
+                                              "initial_jump_K": 4.0}
+    s = NemdSettings(settings)
+    return killed_at(lj_stack, settings, tmp_path_factory.mktemp("kill_npt_end"), s.npt_steps)
+
+
+def test_a_run_resumed_at_the_end_of_the_barostat_stage_keeps_its_temperature(
+        at_npt_end_ehex):
+    """The resumed run equilibrates again at T and produces at T, like the uninterrupted
+    one (a resume that lost the equilibration would drift with eHEX baths)."""
+    s, start = at_npt_end_ehex["s"], at_npt_end_ehex["start"]
+    assert s.npt_steps - s.restart_steps <= start <= s.npt_steps  # before the NVT stage
+    resumed, reference = check_complete(at_npt_end_ehex)
+    for raw in (resumed, reference):
+        mean = float(np.sum(raw["temperature_K"] * raw["atoms_per_bin"])
+                     / (raw["temperature_K"].shape[0] * np.sum(raw["atoms_per_bin"])))
+        assert mean == pytest.approx(s.temperature_K, rel=0.05), mean
