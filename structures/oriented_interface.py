@@ -46,10 +46,14 @@ from .sides import interface_types
 
 __all__ = [
     "PLANE_TOLERANCE_A",
+    "best_separation",
     "build_oriented_interface",
+    "crystal_side_slab",
     "oriented_side",
     "rectangular_match",
     "side_slab",
+    "species_of",
+    "stack_crystal_and_amorphous",
     "uniform_plane_spacing",
 ]
 

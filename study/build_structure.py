@@ -133,8 +133,10 @@ def amorphous_stack(system: dict) -> tuple:
     from structures.oriented_interface import (
         best_separation,
         crystal_side_slab,
+        species_of,
         stack_crystal_and_amorphous,
     )
+    from structures.sides import interface_types
     from study.interface_sides import amorphous_protocol, is_amorphous
 
     glass_key = "side_a" if is_amorphous(system["side_a"]) else "side_b"
@@ -158,13 +160,11 @@ def amorphous_stack(system: dict) -> tuple:
         lateral_cell_A=lateral, target_density_g_cm3=p["density_g_cm3"], melt_K=p["melt_K"],
         melt_ps=p["melt_ps"], quench_rate_K_ps=p["quench_rate_K_ps"], final_K=p["final_K"],
         anneal_ps=p["anneal_ps"], timestep_fs=p["timestep_fs"], seed=seed)
-    lower, upper = (slab, block) if crystal_side == "A" else (block, slab)
-    _, sides, specorder = stack_crystal_and_amorphous(slab, block, crystal_side=crystal_side,
-                                                      separation_A=2.0)
-    shifted = [part.copy() for part in (lower, upper)]
+    shifted = [part.copy() for part in ((slab, block) if crystal_side == "A" else (block, slab))]
     for part in shifted:
         part.positions = part.positions - np.array([0, 0, part.positions[:, 2].min()])
-    species = tuple(list(dict.fromkeys(part.get_chemical_symbols())) for part in shifted)
+    species = tuple(species_of(part) for part in shifted)
+    specorder, sides = interface_types(*species)
     gap = crystal_record["period_A"] / crystal_record["atomic_planes_per_period"]
     separation = best_separation(*shifted, model=LammpsModel(system["potential"]),
                                  specorder=specorder, species=species, sides=sides,
