@@ -126,6 +126,26 @@ def _lab_to_box(cell: np.ndarray) -> np.ndarray:
     return np.array([[c, -s], [s, c]])
 
 
+def _box_cell(match: LatticeMatch, supercells, min_lateral_A: float):
+    """The rectangular common cell in the box frame (first vector along +x, right-handed),
+    repeated along x and y to at least ``min_lateral_A`` (Å) per edge, with each side's
+    supercell matrix to match.  The matrices are in the basis of each side's lattice in the
+    lab frame: the map from a natural supercell onto the cell includes the rotation.
+
+    Returns ``(cell, supercells, repeats)``: cell ``diag(Lx, Ly)`` (Å), integer 2 x 2
+    matrices, repeats along x and y."""
+    cell = match.cell_A @ _lab_to_box(match.cell_A)
+    matrices = [np.array(m) for m in supercells]
+    if cell[1, 1] < 0:  # left-handed after the rotation: use -v
+        cell[1] *= -1
+        for m in matrices:
+            m[1] *= -1
+    repeats = np.array([max(1, math.ceil(min_lateral_A / abs(cell[i, i]) - 1e-9))
+                        for i in (0, 1)])
+    cell = np.diag(repeats * np.diag(cell))  # rectangular: zero off-diagonals exactly
+    return cell, [repeats[:, None] * m for m in matrices], repeats
+
+
 def side_slab(side: OrientedCell, supercell: np.ndarray, common_cell_A: np.ndarray,
               n_periods: int) -> Atoms:
     """One side strained onto the common cell: an orthorhombic slab, lowest plane at z = 0.
@@ -285,17 +305,8 @@ def build_oriented_interface(crystal_a: Atoms, crystal_b: Atoms, *,
     oriented = (oriented_side(crystal_a, plane_a, rotation_a_deg),
                 oriented_side(crystal_b, plane_b, rotation_b_deg))
     match = rectangular_match(*oriented, max_area_A2=max_area_A2, max_strain=max_strain)
-    to_box = _lab_to_box(match.cell_A)
-    common = match.cell_A @ to_box
-    supercells = [np.array(match.supercell_a), np.array(match.supercell_b)]
-    if common[1, 1] < 0:  # left-handed after the rotation: use -v
-        common[1] *= -1
-        for m in supercells:
-            m[1] *= -1
-    repeats = np.array([max(1, math.ceil(min_lateral_A / abs(common[i, i]) - 1e-9))
-                        for i in (0, 1)])
-    common = np.diag(repeats * np.diag(common))  # rectangular: zero off-diagonals exactly
-    supercells = [repeats[:, None] * m for m in supercells]
+    common, supercells, repeats = _box_cell(match, [match.supercell_a, match.supercell_b],
+                                            min_lateral_A)
     # the supercells are in the basis of each side's lattice in the lab frame: the map
     # from the natural supercell onto ``common`` includes the rotation into the box frame
     periods = [_periods(length, float(side.atoms.cell[2, 2]))
@@ -432,16 +443,7 @@ def crystal_side_slab(crystal: Atoms, plane: Sequence[int], *, length_A: float,
     """
     side = oriented_side(crystal, plane, rotation_deg)
     match = rectangular_match(side, side, max_area_A2=max_area_A2, max_strain=1e-9)
-    to_box = _lab_to_box(match.cell_A)
-    common = match.cell_A @ to_box
-    supercell = np.array(match.supercell_a)
-    if common[1, 1] < 0:
-        common[1] *= -1
-        supercell[1] *= -1
-    repeats = np.array([max(1, math.ceil(min_lateral_A / abs(common[i, i]) - 1e-9))
-                        for i in (0, 1)])
-    common = np.diag(repeats * np.diag(common))
-    supercell = repeats[:, None] * supercell
+    common, (supercell,), repeats = _box_cell(match, [match.supercell_a], min_lateral_A)
     periods = _periods(length_A, float(side.atoms.cell[2, 2]))
     slab = side_slab(side, supercell, common, periods)
     conventional = np.asarray(crystal.info.get("conventional_cell_A", crystal.cell))

@@ -64,11 +64,12 @@ def test_every_inner_atom_has_twelve_neighbours_across_the_periodic_seams():
 
 
 def test_two_species_side_gets_a_type_per_species_and_names_its_termination():
-    """Zincblende (111) is polar: the record names the species of the facing plane."""
-    gaas = bulk_crystal("zincblende", "SiC", a_A=4.32)
+    """Zincblende (001) planes hold one species each: the record names the species of the
+    facing plane."""
+    sic = bulk_crystal("zincblende", "SiC", a_A=4.32)
     si = bulk_crystal("diamond", "Si", a_A=5.43)
     atoms, info = build_oriented_interface(
-        gaas, si, plane_a=(0, 0, 1), plane_b=(0, 0, 1), model=NamedPotential("tersoff_sicge"),
+        sic, si, plane_a=(0, 0, 1), plane_b=(0, 0, 1), model=NamedPotential("tersoff_sicge"),
         length_a_A=12, length_b_A=12, max_area_A2=150, max_strain=0.12, separation_A=1.2)
     assert info["specorder"] == ["Si", "C", "Si"]
     assert info["side_types"] == {"A": [1, 2], "B": [3]}
