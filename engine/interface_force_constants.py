@@ -54,11 +54,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from ase import Atoms
 
 from analysis.agf import (
     RealSpaceInterface,
@@ -74,6 +76,8 @@ from engine.atomic_io import write_csv, write_json
 from engine.energy import LammpsHolder
 from engine.lammps_setup import load_structure
 from engine.runtime import new_lammps, run_entry_point
+from structures.bulk_insertion import insert_bulk_periods, inserted_plane_positions
+from structures.io import write_lammps_data
 
 __all__ = [
     "InterfaceModel",
@@ -82,6 +86,7 @@ __all__ = [
     "central_difference_force_constants",
     "interface_model",
     "interface_transmission",
+    "periods_needed",
     "propagating_channels",
     "symmetrise_force_constants",
 ]
@@ -121,6 +126,8 @@ class LammpsForces(LammpsHolder):
         Atoms of the original cell; they are the first ``n_original`` of the replica.
     lateral_A : (2,) float
         Lateral lengths of the original cell (Å).
+    box_lo_A, box_hi_A : (3,) float
+        Corners of the original cell's box (Å).
     image : (n_original, n1, n2) int
         Index of the copy of original atom t translated by (i1 Lx, i2 Ly).
     type_masses_amu : (n_types + 1,) float
@@ -142,6 +149,7 @@ class LammpsForces(LammpsHolder):
             raise ValueError("only orthorhombic cells are supported")
         lo, hi = (np.asarray(v, dtype=float) for v in self._lmp.extract_box()[:2])
         self.lateral_A = (hi - lo)[:2]
+        self.box_lo_A, self.box_hi_A = lo, hi
         self.n_original = int(self._lmp.get_natoms())
         x0 = self._gather("x", 1)
         self.types = self._gather("type", 0).astype(int).ravel()
@@ -339,15 +347,21 @@ def _interaction_range(phi: np.ndarray, probe: Sequence[int], z_all: np.ndarray,
     return float(max(np.abs(z_all[reach[p]] - z_all[s]).max() for p, s in enumerate(probe)))
 
 
-def _side_layout(planes: list[np.ndarray], z: np.ndarray, range_A: float, period: int,
-                 buffer_layers: int) -> _SideLayout:
-    """Principal layers of a side whose planes run from the interface outwards."""
-    zc = np.array([z[p].mean() for p in planes])
+def _layer_plan(plane_z_A: np.ndarray, range_A: float, period: int,
+                buffer_layers: int) -> tuple[int, float]:
+    """Planes per principal layer and the bulk (Å) beyond the outer lead layer of a side.
+
+    ``plane_z_A``: plane positions from the interface outwards.  The fewest whole periods
+    per layer such that layers two apart never come closer than ``range_A``; a ValueError
+    when the side is too thin for ``buffer_layers`` + 2 such layers and one range of bulk
+    beyond them.
+    """
+    zc = np.asarray(plane_z_A, dtype=float)
     n_layers = buffer_layers + 2
     planes_per_layer = None
-    for m in range(1, len(planes) // period + 1):
+    for m in range(1, len(zc) // period + 1):
         n = m * period
-        if n_layers * n + 1 > len(planes):
+        if n_layers * n + 1 > len(zc):
             break
         # layers two apart never come closer than the range: planes k and k + n + 1 of
         # the leads and the buffer layer next to them
@@ -357,15 +371,40 @@ def _side_layout(planes: list[np.ndarray], z: np.ndarray, range_A: float, period
             planes_per_layer = n
             break
     if planes_per_layer is None:
-        raise ValueError(f"side too thin: {len(planes)} planes cannot hold {n_layers} principal "
+        raise ValueError(f"side too thin: {len(zc)} planes cannot hold {n_layers} principal "
                          f"layers thicker than the interaction range {range_A:.2f} A")
-    n = planes_per_layer
-    layers = [planes[i * n:(i + 1) * n] for i in range(n_layers)]
-    margin = float(abs(zc[-1] - zc[n_layers * n - 1]))
+    margin = float(abs(zc[-1] - zc[n_layers * planes_per_layer - 1]))
     if margin <= range_A:
         raise ValueError(f"side too thin: {margin:.2f} A of bulk beyond the outer lead layer, "
                          f"need more than the interaction range {range_A:.2f} A; thicken the "
-                         f"side or lower buffer_layers")
+                         f"side, lower buffer_layers or let the AGF insert bulk periods")
+    return planes_per_layer, margin
+
+
+def periods_needed(plane_z_A: np.ndarray, range_A: float, period: int, buffer_layers: int,
+                   max_periods: int = 64) -> int:
+    """Fewest bulk periods to insert in a side so that its lead layers fit (0: none).
+
+    ``plane_z_A``: plane positions from the interface outwards (Å); the insertion is the
+    one of :func:`structures.bulk_insertion.insert_bulk_periods`.
+    """
+    for n in range(max_periods + 1):
+        try:
+            _layer_plan(inserted_plane_positions(plane_z_A, period, n), range_A, period,
+                        buffer_layers)
+        except ValueError:
+            continue
+        return n
+    raise ValueError(f"no principal-layer layout within {max_periods} inserted periods "
+                     f"(interaction range {range_A:.2f} A)")
+
+
+def _side_layout(planes: list[np.ndarray], z: np.ndarray, range_A: float, period: int,
+                 buffer_layers: int) -> _SideLayout:
+    """Principal layers of a side whose planes run from the interface outwards."""
+    zc = np.array([z[p].mean() for p in planes])
+    n, margin = _layer_plan(zc, range_A, period, buffer_layers)
+    layers = [planes[i * n:(i + 1) * n] for i in range(buffer_layers + 2)]
     return _SideLayout(period, n, float(abs(zc[n] - zc[0])), range_A, layers, margin)
 
 
@@ -486,11 +525,63 @@ def _probe_atoms(planes: list[np.ndarray], period: int) -> list[int]:
     return [int(planes[k][0]) for k in range(start, min(start + period, len(planes)))]
 
 
+def _sides_outwards(x_A: np.ndarray, z_int_A: float,
+                    plane_gap_A: float) -> dict[str, list[np.ndarray]]:
+    """Atomic planes of each side, ordered from the interface outwards."""
+    planes = atomic_planes(x_A[:, 2], plane_gap_A)
+    zc = np.array([x_A[p, 2].mean() for p in planes])
+    sides = {"left": [p for p, z in zip(planes, zc, strict=True) if z < z_int_A][::-1],
+             "right": [p for p, z in zip(planes, zc, strict=True) if z > z_int_A]}
+    for name, side in sides.items():
+        if len(side) < 4:
+            raise ValueError(f"{name} side has only {len(side)} atomic planes")
+    return sides
+
+
+def _side_bulk(ff: LammpsForces, sides: dict[str, list[np.ndarray]], displacement_A: float,
+               fc_tol_rel: float) -> tuple[dict[str, int], dict[str, float], int]:
+    """Bulk period (planes) and interaction range (Å) of each side, and the force calls."""
+    x, x_all = ff.positions_A[:ff.n_original], ff.positions_A
+    periods, reach, n_forces = {}, {}, 0
+    for name, side in sides.items():
+        middle = side[len(side) // 4: max(len(side) // 4 + 2, 3 * len(side) // 4)]
+        periods[name] = _bulk_period(middle, x, ff.types, ff.lateral_A)
+        probe = _probe_atoms(side, periods[name])
+        phi_probe = central_difference_force_constants(
+            ff.forces_eV_A, x_all, probe, displacement_A=displacement_A)
+        n_forces += 6 * len(probe)
+        reach[name] = _interaction_range(phi_probe, probe, x_all[:, 2], fc_tol_rel)
+    return periods, reach, n_forces
+
+
+def _write_lengthened_stack(path: Path, ff: LammpsForces, sides: dict[str, list[np.ndarray]],
+                            periods: dict[str, int], n_periods: dict[str, int],
+                            specorder: Sequence[str]) -> float:
+    """Write the stack with bulk periods inserted in its sides; returns the z shift (Å) of
+    the atoms that stayed in place (the new box starts at 0, with the old vacuum kept)."""
+    x = ff.positions_A[:ff.n_original]
+    types = ff.types.copy()
+    for name in ("left", "right"):
+        x, source = insert_bulk_periods(x, sides[name], periods[name], n_periods[name])
+        types = np.concatenate([types, types[source]])
+    lo, hi = ff.box_lo_A, ff.box_hi_A
+    z0 = x[:, 2].min() - (ff.positions_A[:ff.n_original, 2].min() - lo[2])
+    z1 = x[:, 2].max() + (hi[2] - ff.positions_A[:ff.n_original, 2].max())
+    origin = np.array([lo[0], lo[1], z0])
+    atoms = Atoms([specorder[t - 1] for t in types], positions=x - origin,
+                  cell=np.diag([*(hi - lo)[:2], z1 - z0]), pbc=[True, True, False])
+    atoms.set_masses(ff.type_masses_amu[types])
+    atoms.arrays["lammps_type"] = types
+    write_lammps_data(path, atoms, list(specorder))
+    return float(-z0)
+
+
 def interface_model(structure_data: str | Path, info: Mapping, potential: str | None = None,
                     specorder: Sequence[str] | None = None, masses=None, *,
                     lateral_repeat: tuple[int, int] = (1, 1), displacement_A: float = 0.01,
                     buffer_layers: int | tuple[int, int] = 1, fc_tol_rel: float = 1e-6,
-                    max_dropped_rel: float = 1e-4, plane_gap_A: float = 0.5) -> InterfaceModel:
+                    max_dropped_rel: float = 1e-4, plane_gap_A: float = 0.5,
+                    insert_bulk: bool = True) -> InterfaceModel:
     """Force constants of an interface cell from LAMMPS and its AGF blocks.
 
     Parameters
@@ -521,6 +612,11 @@ def interface_model(structure_data: str | Path, info: Mapping, potential: str | 
         two apart, outer lead layers to the device); above it a ValueError.
     plane_gap_A
         z gap (Å) that separates atomic planes.
+    insert_bulk
+        When a side is too thin for its lead layers and one interaction range of bulk
+        beyond them, insert the fewest copies of its middle bulk period that make room
+        (:mod:`structures.bulk_insertion`; recorded in ``report["inserted_bulk"]``);
+        False: a ValueError instead.
 
     Returns
     -------
@@ -529,28 +625,42 @@ def interface_model(structure_data: str | Path, info: Mapping, potential: str | 
     potential = potential or info["potential"]
     specorder = list(specorder or info["specorder"])
     z_int = float(info["z_interface_A"])
+    buffers = dict(zip(("left", "right"),
+                       (int(b) for b in np.broadcast_to(np.asarray(buffer_layers, dtype=int),
+                                                        (2,))), strict=True))
+    options = {"lateral_repeat": lateral_repeat, "displacement_A": displacement_A,
+               "buffer_layers": (buffers["left"], buffers["right"]), "fc_tol_rel": fc_tol_rel,
+               "max_dropped_rel": max_dropped_rel, "plane_gap_A": plane_gap_A}
+    if insert_bulk:
+        with LammpsForces(structure_data, potential=potential, specorder=specorder) as ff:
+            sides = _sides_outwards(ff.positions_A, z_int, plane_gap_A)
+            periods, reach, _ = _side_bulk(ff, sides, displacement_A, fc_tol_rel)
+            zc = {name: [ff.positions_A[p, 2].mean() for p in side]
+                  for name, side in sides.items()}
+            needed = {name: periods_needed(zc[name], reach[name], periods[name], buffers[name])
+                      for name in sides}
+            if any(needed.values()):
+                with tempfile.TemporaryDirectory(prefix="kapitza-agf-") as tmp:
+                    path = Path(tmp) / "lengthened.data"
+                    z_new = _write_lengthened_stack(path, ff, sides, periods, needed, specorder)
+                    model = interface_model(path, {**info, "z_interface_A": z_int + z_new},
+                                            potential, specorder, masses, insert_bulk=False,
+                                            **options)
+                d = {name: float(abs(zc[name][periods[name]] - zc[name][0])) for name in sides}
+                model.report["inserted_bulk"] = {
+                    "periods": needed, "length_A": {k: needed[k] * d[k] for k in sides},
+                    "note": ("copies of each side's middle bulk period inserted so that the "
+                             "lead layers have bulk around them (structures/bulk_insertion.py); "
+                             "the interface and its relaxation are the relaxed cell's")}
+                return model
     with LammpsForces(structure_data, potential=potential, specorder=specorder,
                       lateral_repeat=lateral_repeat) as ff:
         n_orig, x_all = ff.n_original, ff.positions_A
         x = x_all[:n_orig]
-        planes = atomic_planes(x[:, 2], plane_gap_A)
-        zc = np.array([x[p, 2].mean() for p in planes])
-        sides = {"left": [p for p, z in zip(planes, zc, strict=True) if z < z_int][::-1],
-                 "right": [p for p, z in zip(planes, zc, strict=True) if z > z_int]}
-        layouts, n_forces = {}, 0
-        buffers = dict(zip(sides, np.broadcast_to(np.asarray(buffer_layers, dtype=int), (2,)),
-                           strict=True))
-        for name, side in sides.items():
-            if len(side) < 4:
-                raise ValueError(f"{name} side has only {len(side)} atomic planes")
-            middle = side[len(side) // 4: max(len(side) // 4 + 2, 3 * len(side) // 4)]
-            period = _bulk_period(middle, x, ff.types, ff.lateral_A)
-            probe = _probe_atoms(side, period)
-            phi_probe = central_difference_force_constants(
-                ff.forces_eV_A, x_all, probe, displacement_A=displacement_A)
-            n_forces += 6 * len(probe)
-            reach = _interaction_range(phi_probe, probe, x_all[:, 2], fc_tol_rel)
-            layouts[name] = _side_layout(side, x[:, 2], reach, period, int(buffers[name]))
+        sides = _sides_outwards(x, z_int, plane_gap_A)
+        periods, reach, n_forces = _side_bulk(ff, sides, displacement_A, fc_tol_rel)
+        layouts = {name: _side_layout(side, x[:, 2], reach[name], periods[name], buffers[name])
+                   for name, side in sides.items()}
         left, right = layouts["left"], layouts["right"]
         lead_l0, lead_l1, lead_r1, lead_r0 = (np.concatenate(lay.layers[i]) for lay, i in
                                               ((left, -1), (left, -2), (right, -2), (right, -1)))

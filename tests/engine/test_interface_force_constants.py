@@ -215,3 +215,25 @@ def test_command_line_writes_json_and_csv(mismatch, tmp_path):
     assert out["classical"]["G_W_m2K"] == pytest.approx(ab["classical"]["G_W_m2K"], rel=1e-9)
     rows = (tmp_path / "agf.csv").read_text().splitlines()
     assert rows[0].startswith("omega_rad_ps,frequency_THz,transmission") and len(rows) == 241
+
+
+def test_a_thin_stack_gets_bulk_periods_and_the_transmission_of_a_thick_one(mismatch, tmp_path):
+    """5 cells per side cannot hold a buffer, two lead layers and one range of bulk (needs
+    about 8); the AGF inserts bulk periods and then sees the 8-cell stack's interface."""
+    from engine.interface_force_constants import interface_model, interface_transmission
+
+    _, _, thick = mismatch
+    path = tmp_path / "thin.data"
+    info = lj_stack(path, n_lateral=1, mass_b_amu=2 * M_AR, n_cells=5)
+    with pytest.raises(ValueError, match="side too thin"):
+        interface_model(path, info, insert_bulk=False)
+    thin = interface_transmission(path, info, omegas_rad_ps=thick["omega_rad_ps"])
+    inserted = thin["report"]["inserted_bulk"]
+    assert inserted["periods"]["left"] >= 1 and inserted["periods"]["right"] >= 1
+    # one period of fcc (001) is two planes, one lattice constant
+    assert inserted["length_A"]["left"] == pytest.approx(inserted["periods"]["left"] * A_LJ,
+                                                         rel=1e-9)
+    np.testing.assert_allclose(thin["transmission"], thick["transmission"], atol=1e-6)
+    assert thin["classical"]["G_W_m2K"] == pytest.approx(thick["classical"]["G_W_m2K"],
+                                                         rel=1e-6)
+    assert thin["warnings"] == []
