@@ -4,15 +4,21 @@ A run of :mod:`engine.ttm` gives, on a grid of cells along the transport axis x 
 low x, the interface at ``x_interface_A``), the lattice temperature in every sampling
 window and snapshots of the electron temperature of the metal's cells.  The steady part
 (after ``discard_fraction`` of the production) is cut into ``n_blocks`` contiguous
-blocks; each block's mean profiles are fitted with the steady two-temperature solution
-(:func:`analysis.two_temperature.fit_two_temperature`, errors scaled by the fit's own
-residuals), and every resistance is the fit of the whole steady window with a Student-t
-interval of n_blocks − 1 degrees of freedom from the blocks' scatter.  A block whose fit
-is unphysical (a conductivity or G_ep not positive) leaves the run without an interval.  Blocks much longer than the relaxation of the
-profile are independent, so the block scatter carries the slow collective modes that a
-per-bin error would miss (the same reasoning as the NEMD jump, Flyvbjerg & Petersen,
-J. Chem. Phys. 91, 461 (1989)).  The full steady window is fitted once more for the
-figure and the point estimate of the coupling length.
+blocks.  The mean profiles of the whole steady window are fitted with the steady
+two-temperature solution (:func:`analysis.two_temperature.fit_two_temperature`, errors
+scaled by the fit's own residuals): that fit is every point value.  The error comes from
+the delete-one-block jackknife (Efron & Stein, Ann. Stat. 9, 586 (1981); for correlated
+data, Künsch, Ann. Stat. 17, 1217 (1989)): the profiles are refitted n_blocks times, each
+time with one block left out, and SE² = (n − 1)/n Σ (θ₋ₖ − θ̄₋)², with a Student-t interval
+of n_blocks − 1 degrees of freedom.  Each refit sees (n − 1)/n of the data, so it stays as
+well conditioned as the full fit where a fit of a single block's noisy profile may not
+resolve the electron–phonon relaxation at all (the reason for the jackknife: a
+four-parameter nonlinear fit of one fifth of a run can turn unphysical while the whole
+run's fit is sound).  A refit that is unphysical (a conductivity or G_ep not positive)
+leaves the run without an interval.  Blocks much longer than the relaxation of the
+profile are independent, so the block-level jackknife carries the slow collective modes
+that a per-bin error would miss (the same reasoning as the NEMD jump, Flyvbjerg &
+Petersen, J. Chem. Phys. 91, 461 (1989)).
 
 Convergence.  Block means are independent only when a block spans many correlation
 times.  The integrated autocorrelation time τ_int of the steady difference between the
@@ -20,9 +26,10 @@ mean metal and non-metal lattice temperatures (Sokal's windowed estimate,
 :func:`analysis.slow_mode.integrated_time_samples`) must fit ``MIN_BLOCK_TAUS`` times in a
 block; otherwise the run is flagged not converged and gets point values only (no
 interval), with the production it would need.  On synthetic runs whose bins share a slow
-mode, the intervals of R_pp and R_total cover 0.96 when blocks span ~10 τ (119 of 120
-runs converged), against 0.86–0.88 without the criterion when blocks span only 1.4 τ
-(tests/analysis/test_ttm_run.py).
+mode, the jackknife intervals of R_pp and R_total cover 0.96 (119 of 120 runs converged;
+0.97–0.98 with a smooth electron field), and at the signal-to-noise of the Si/Cu run of
+config/sicu_ttm.yaml (~2.5 K per lattice cell, R_ep barely resolved) R_pp, R_ep and
+R_total cover 0.94, 0.97 and 0.93 in 240 runs (tests/analysis/test_ttm_run.py).
 
 Cells used: the metal's lattice and electron cells beyond the electron source (the first
 ``source_cells`` electron cells, where the heat enters; the far end of the fit,
@@ -43,7 +50,7 @@ from scipy import stats
 from .slow_mode import integrated_time_samples
 from .two_temperature import fit_two_temperature
 
-__all__ = ["MIN_BLOCK_TAUS", "RESISTANCES", "analyse_ttm_run", "steady_blocks"]
+__all__ = ["MIN_BLOCK_TAUS", "RESISTANCES", "analyse_ttm_run", "group_errors_K", "steady_blocks"]
 
 #: Fewest integrated correlation times per block for an interval.
 MIN_BLOCK_TAUS = 5.0
@@ -110,15 +117,45 @@ def _unphysical(fit: Mapping) -> list[str]:
             if not (fit.get(k) or 0.0) > 0.0]
 
 
+def group_errors_K(cells: dict, lattice_blocks: np.ndarray,
+                   electron_blocks: np.ndarray) -> dict[str, float]:
+    """Standard error (K) of a cell's steady mean in each group of the fit, pooled.
+
+    The groups are the metal's lattice cells, its electron cells and the non-metal's
+    lattice cells.  Their noise differs by orders of magnitude (the electron field is a
+    continuum that averages the lattice it couples to; a lattice cell holds ~100 atoms),
+    so one weight for all would let the noisy lattice decide what the smooth electron
+    profile fixes.  For each group: the between-block variance of every cell's block
+    mean less the block's group mean (the noise of the profile's shape; a shift of the
+    whole group, the slow mode that the metal's electrons and lattice share, is a fit
+    parameter, and its effect on the resistances is in the jackknife), pooled over the
+    group's cells and divided by the number of blocks.  These set the relative weights
+    only: the fit scales them by its residuals, and the interval is the jackknife's.
+    """
+    def pooled(blocks, mask):
+        values = blocks[:, mask]
+        shape = values - np.nanmean(values, axis=1, keepdims=True)
+        return float(np.sqrt(np.nanmean(np.nanvar(shape, axis=0, ddof=1)) / len(blocks)))
+
+    return {"metal": pooled(lattice_blocks, cells["metal"]),
+            "electron": pooled(electron_blocks, cells["metal"]),
+            "nonmetal": pooled(lattice_blocks, cells["nonmetal"])}
+
+
 def _fit(cells: dict, lattice: np.ndarray, electrons: np.ndarray, x_interface_A: float,
-         flux_W_m2: float) -> dict:
+         flux_W_m2: float, errors_K: Mapping[str, float]) -> dict:
+    """Two-temperature fit of one pair of mean profiles, each group weighted by its error
+    (scaled afterwards by the residuals: ``absolute_sigma`` False)."""
     x, metal, nonmetal = cells["x"], cells["metal"], cells["nonmetal"]
-    ones = np.ones(int(metal.sum()))
+    n_m, n_n = int(metal.sum()), int(nonmetal.sum())
+    floor = 1e-6 * max(errors_K.values())  # a noiseless group (synthetic data) stays finite
+    err = {k: max(v, floor) for k, v in errors_K.items()}
     return fit_two_temperature(
         z_interface_A=x_interface_A, z_metal_A=x[metal], T_metal_K=lattice[metal],
-        T_metal_err_K=ones, z_nonmetal_A=x[nonmetal], T_nonmetal_K=lattice[nonmetal],
-        T_nonmetal_err_K=np.ones(int(nonmetal.sum())), z_electron_A=x[metal],
-        T_electron_K=electrons[metal], T_electron_err_K=ones, flux_W_m2=flux_W_m2,
+        T_metal_err_K=np.full(n_m, err["metal"]), z_nonmetal_A=x[nonmetal],
+        T_nonmetal_K=lattice[nonmetal], T_nonmetal_err_K=np.full(n_n, err["nonmetal"]),
+        z_electron_A=x[metal], T_electron_K=electrons[metal],
+        T_electron_err_K=np.full(n_m, err["electron"]), flux_W_m2=flux_W_m2,
         flux_se_W_m2=0.0, far_end_A=cells["far_end_A"], absolute_sigma=False)
 
 
@@ -145,9 +182,9 @@ def analyse_ttm_run(raw: Mapping, geometry: Mapping, *, flux_W_m2: float,
     dict
         For X in :data:`RESISTANCES`: ``X_m2K_W`` (full-window fit), ``X_se_m2K_W``,
         ``X_ci95_low_m2K_W``, ``X_ci95_high_m2K_W`` (None when not converged) and
-        ``X_blocks_m2K_W``; ``converged`` and ``convergence``; ``G_ep_W_m3K``,
-        ``coupling_length_nm``, ``kappa_p_W_mK``, ``kappa_nonmetal_W_mK`` (full-window
-        fit), ``profiles`` (cells, mean lattice and electron temperatures, the fitted
+        ``X_jackknife_m2K_W`` (the delete-one-block refits); ``converged`` and
+        ``convergence``; ``G_ep_W_m3K``, ``coupling_length_nm``, ``kappa_p_W_mK``,
+        ``kappa_nonmetal_W_mK`` (full-window fit), ``profiles`` (cells, mean lattice and electron temperatures, the fitted
         curves), ``ci_dof``, ``warnings``.
     """
     time_ps = np.asarray(raw["time_ps"], dtype=float)
@@ -157,8 +194,11 @@ def analyse_ttm_run(raw: Mapping, geometry: Mapping, *, flux_W_m2: float,
     electrons = steady_blocks(raw["electron_time_ps"], raw["electron_T_K"], start_ps=start,
                               n_blocks=n_blocks)
     x_int = float(geometry["x_interface_A"])
-    fits = [_fit(cells, lattice[k], electrons[k], x_int, flux_W_m2) for k in range(n_blocks)]
-    full = _fit(cells, lattice.mean(axis=0), electrons.mean(axis=0), x_int, flux_W_m2)
+    errors = group_errors_K(cells, lattice, electrons)
+    full = _fit(cells, lattice.mean(axis=0), electrons.mean(axis=0), x_int, flux_W_m2, errors)
+    keep = ~np.eye(n_blocks, dtype=bool)
+    fits = [_fit(cells, lattice[keep[k]].mean(axis=0), electrons[keep[k]].mean(axis=0), x_int,
+                 flux_W_m2, errors) for k in range(n_blocks)]  # delete-one-block jackknife
     t = float(stats.t.ppf(0.975, n_blocks - 1))
     convergence = _convergence(raw, cells, time_ps, start, n_blocks)
     unphysical = _unphysical(full)
@@ -172,28 +212,36 @@ def analyse_ttm_run(raw: Mapping, geometry: Mapping, *, flux_W_m2: float,
     if bad_blocks and convergence["converged"]:
         convergence["converged"] = False
         convergence["reasons"].append(
-            f"not converged: the fits of blocks {bad_blocks} are unphysical (a conductivity "
-            "or G_ep not positive): one block's profiles do not resolve the electron-phonon "
-            "relaxation, so the block scatter is no error bar (run longer or widen the "
-            "cross-section); the values are the full window's fit")
+            f"not converged: the jackknife refits without blocks {bad_blocks} are unphysical "
+            "(a conductivity or G_ep not positive): the profiles barely resolve the "
+            "electron-phonon relaxation, so the refits' scatter is no error bar (run longer "
+            "or widen the cross-section); the values are the full window's fit")
     out: dict = {"ci_dof": n_blocks - 1 if convergence["converged"] else None,
                  "n_blocks": n_blocks, "steady_from_ps": start, "flux_W_m2": float(flux_W_m2),
                  "converged": convergence["converged"], "convergence": convergence,
                  "warnings": list(full.get("warnings", [])) + convergence["reasons"]}
     for name in RESISTANCES:
-        values = np.array([f[f"{name}_m2K_W"] for f in fits], dtype=float)
-        # centre: the full window's fit (stabler than the mean of nonlinear block fits);
-        # spread: the blocks' scatter
+        values = np.array([f[f"{name}_m2K_W"] if f[f"{name}_m2K_W"] is not None else np.nan
+                           for f in fits], dtype=float)
+        # centre: the full window's fit; spread: the jackknife refits' scatter
         mean = float(full[f"{name}_m2K_W"])
-        se = float(values.std(ddof=1) / math.sqrt(n_blocks))
+        se = float(math.sqrt((n_blocks - 1) / n_blocks
+                             * np.sum((values - values.mean()) ** 2)))
         ok = convergence["converged"]
         out |= {f"{name}_m2K_W": mean, f"{name}_se_m2K_W": se if ok else None,
                 f"{name}_ci95_low_m2K_W": mean - t * se if ok else None,
                 f"{name}_ci95_high_m2K_W": mean + t * se if ok else None,
-                f"{name}_blocks_m2K_W": values.tolist()}
+                f"{name}_jackknife_m2K_W": values.tolist()}
     for key in ("G_ep_W_m3K", "coupling_length_nm", "kappa_p_W_mK", "kappa_e_W_mK",
                 "kappa_nonmetal_W_mK"):
         out[key] = full.get(key)
+        # positive quantities: the jackknife of the logarithm, an interval symmetric in it
+        logs = np.log([f[key] if (f.get(key) or 0.0) > 0.0 else np.nan for f in fits])
+        ok = convergence["converged"] and bool(np.all(np.isfinite(logs)))
+        se_log = float(math.sqrt((n_blocks - 1) / n_blocks
+                                 * np.sum((logs - logs.mean()) ** 2))) if ok else None
+        out[f"{key}_ci95"] = ([full[key] * math.exp(-t * se_log),
+                               full[key] * math.exp(t * se_log)] if ok else None)
     out["metal_length_A"] = float(x_int - cells["far_end_A"])
     out["profiles"] = {"x_A": cells["x"].tolist(), "metal": cells["metal"].tolist(),
                        "nonmetal": cells["nonmetal"].tolist(),
@@ -203,4 +251,5 @@ def analyse_ttm_run(raw: Mapping, geometry: Mapping, *, flux_W_m2: float,
                        "far_end_A": cells["far_end_A"], "x_interface_A": x_int}
     out["full_window_fit"] = {k: v for k, v in full.items() if np.ndim(v) == 0}
     out["physical_fit"] = not unphysical
+    out["group_errors_K"] = errors
     return out
