@@ -76,8 +76,10 @@ def _two_temperature(replicas: list[dict]) -> dict:
             "G_MW_m2K": 1e-6 / r,
             "G_ci95_low_MW_m2K": 1e-6 / high if high and high > 0 else None,
             "G_ci95_high_MW_m2K": 1e-6 / low if low and low > 0 else None}
-    for key in ("G_ep_W_m3K", "coupling_length_nm", "kappa_p_W_mK", "kappa_e_W_mK",
-                "metal_length_A", "electrons_SI", "electron_capacity_factor"):
+    for key in ("G_ep_W_m3K", "G_ep_W_m3K_ci95", "G_ep_input_within_ci95", "coupling_length_nm",
+                "kappa_p_W_mK", "kappa_p_W_mK_ci95", "kappa_e_W_mK", "R_ep_MR_input_G_m2K_W",
+                "R_ep_MR_input_G_ci95_m2K_W", "metal_length_A", "electrons_SI",
+                "electron_capacity_factor"):
         out[key] = [rep.get(key) for rep in replicas]
     out["warnings"] = [f"replica {i}: {w}" for i, rep in enumerate(replicas)
                        for w in rep["warnings"]]
