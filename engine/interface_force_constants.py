@@ -157,6 +157,9 @@ class LammpsForces(LammpsHolder):
         if n1 < 1 or n2 < 1:
             raise ValueError(f"lateral_repeat must be positive, got {lateral_repeat}")
         if n1 * n2 > 1:
+            # replicate unwraps atoms by their image flags (a relaxed cell's atoms that
+            # crossed a lateral boundary carry them), which would shuffle the copies
+            self._lmp.command("set atom * image 0 0 0")
             self._lmp.command(f"replicate {n1} {n2} 1")
         self.natoms = int(self._lmp.get_natoms())
         self.positions_A = self._gather("x", 1)

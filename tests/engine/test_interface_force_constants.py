@@ -237,3 +237,21 @@ def test_a_thin_stack_gets_bulk_periods_and_the_transmission_of_a_thick_one(mism
     assert thin["classical"]["G_W_m2K"] == pytest.approx(thick["classical"]["G_W_m2K"],
                                                          rel=1e-6)
     assert thin["warnings"] == []
+
+
+def test_image_flags_of_a_relaxed_cell_do_not_shuffle_the_lateral_copies(tmp_path):
+    """A relaxed cell's data file carries image flags for atoms that crossed a lateral
+    boundary; replicating by them would move copies into the original's slots."""
+    from engine.interface_force_constants import LammpsForces
+
+    path = tmp_path / "flags.data"
+    lj_stack(path, n_lateral=1, mass_b_amu=2 * M_AR)
+    lines = path.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Atoms")) + 2
+    flagged = [line + (" -1 1 0" if k % 3 == 0 else " 0 0 0") if line.strip() else line
+               for k, line in enumerate(lines[start:])]
+    path.write_text("\n".join(lines[:start] + flagged) + "\n")
+    with LammpsForces(path, potential="lj_argon", specorder=SPECORDER,
+                      lateral_repeat=(2, 2)) as ff:
+        assert ff.image.shape == (ff.n_original, 2, 2)
+        np.testing.assert_array_equal(ff.image[:, 0, 0], np.arange(ff.n_original))
