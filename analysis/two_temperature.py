@@ -482,6 +482,8 @@ def _delta_method(p, cov_p, flux, flux_se, length_nm):
 def _interval(name, value, se, quantile):
     if name in _POSITIVE and value > 0 and se > 0:
         half = quantile * se / value
+        if half > 700.0:  # the data do not bound it: (0, inf), not an overflow
+            return 0.0, math.inf
         return value * math.exp(-half), value * math.exp(half)
     return value - quantile * se, value + quantile * se
 

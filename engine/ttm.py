@@ -88,11 +88,22 @@ Units: metal (eV, Å, ps, K, amu) inside; electronic parameters come in SI
 (:mod:`potentials.electrons`) and are converted once, by :func:`ttm_mod_parameters`.
 
 Run as ``python -m engine.ttm --structure relaxed.data --info relaxed.json --settings
-'{json}' --outdir DIR``.  No checkpoints: a killed run starts again from the beginning.
+'{json}' --outdir DIR``.
+
+Checkpoints.  During the production LAMMPS writes two toggling restart files every
+``restart_every_ps`` (a whole number of sampling windows), and a SIGINT/SIGTERM stops the
+run at the end of a window with a checkpoint (:mod:`engine.run_state`, as for NEMD).  The
+electron grid is not taken from the restart file: ``fix ttm/mod`` writes it every
+electron sample (``electron_grid/Te.<step>``), and a resumed segment starts the electrons
+from the grid of its checkpoint's step, the atoms from the restart file, with new noise
+seeds.  Each segment writes its own sample files (``<name>.<segment>.dat``); they are
+stitched as the NEMD driver's are.  A run killed during the rotation or the equilibration
+starts again from the beginning.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 import time
@@ -104,10 +115,18 @@ from scipy import constants
 
 from analysis.units import J_PER_EV, M_PER_A, S_PER_PS, W_M2_PER_EV_PS_A2, W_MK_PER_EV_PS_A_K
 from engine.atomic_io import save_npz, write_json, write_text
-from engine.interrupt import RunInterrupted, run_until
 from engine.lammps_setup import load_structure, sample_every_steps
 from engine.provenance import provenance_record
-from engine.run_state import driver_main, read_time_file
+from engine.run_state import (
+    RESTART_NAMES,
+    SampleFiles,
+    driver_main,
+    prepare_run,
+    production_segments,
+    run_fingerprint,
+    run_production,
+    stitched_rows,
+)
 from engine.runtime import mpi_world, new_lammps, run_entry_point
 from potentials import get_potential
 from potentials import provenance as potential_provenance
@@ -258,7 +277,8 @@ class TtmSettings:
             "seeds", "langevin_damping_ps", "equilibration_ps", "production_ps",
             "sample_every_ps", "electron_sample_every_ps", "heat_flux_W_m2",
             "source_electron_fraction", "fixed_thickness_A",
-            "bath_thickness_A", "electron_cell_A", "vacuum_gap_A", "electron_capacity_factor")
+            "bath_thickness_A", "electron_cell_A", "vacuum_gap_A", "electron_capacity_factor",
+            "restart_every_ps")
 
     def __init__(self, settings: Mapping):
         missing = [key for key in self.KEYS if key not in settings]
@@ -307,6 +327,7 @@ class TtmSettings:
         self.electron_steps = electron_steps
         self.equilibration_steps = self._windows(float(settings["equilibration_ps"]))
         self.production_steps = self._windows(self._positive(settings, "production_ps"))
+        self.restart_steps = self._windows(self._positive(settings, "restart_every_ps"))
 
     @staticmethod
     def _positive(settings: Mapping, key: str) -> float:
@@ -496,21 +517,24 @@ def read_electron_grid(path: Path, nx: int) -> np.ndarray:
 
 def _read_chunks(path: Path, nx: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(step (n,), count (n, nx), temperature (n, nx)) of a ``fix ave/chunk`` file whose
-    columns are ``Chunk Coord1 Ncount temp``."""
+    columns are ``Chunk Coord1 Ncount temp``.  A last block cut short (a killed segment) is
+    dropped; the stitching checks that no sample is missing."""
     lines = [ln for ln in Path(path).read_text().splitlines() if ln and not ln.startswith("#")]
     steps, blocks = [], []
     i = 0
     while i < len(lines):
         step, n = (int(v) for v in lines[i].split()[:2])
-        block = np.array([[float(v) for v in ln.split()] for ln in lines[i + 1:i + 1 + n]])
-        if block.shape != (n, 4) or n != nx:
-            raise RuntimeError(f"{path}: chunk block at step {step} is {block.shape}, "
-                               f"expected ({nx}, 4)")
+        if n != nx:
+            raise RuntimeError(f"{path}: chunk block at step {step} has {n} cells, "
+                               f"expected {nx}")
+        rows = [ln.split() for ln in lines[i + 1:i + 1 + n]]
+        if len(rows) < n or any(len(r) != 4 for r in rows):
+            break
         steps.append(step)
-        blocks.append(block)
+        blocks.append(np.array(rows, dtype=float))
         i += 1 + n
-    data = np.array(blocks)
-    return np.array(steps), data[:, :, 2], data[:, :, 3]
+    data = np.array(blocks).reshape(-1, nx, 4)
+    return np.array(steps, dtype=int), data[:, :, 2], data[:, :, 3]
 
 
 def _powers(settings: TtmSettings, area_A2: float) -> dict[str, float]:
@@ -556,47 +580,72 @@ def _write_inputs(s: TtmSettings, geometry: dict, material: dict, outdir: Path,
         comm.Barrier()
 
 
+def _grid_file(outdir: Path, step: int) -> Path:
+    """The electron grid ``fix ttm/mod`` wrote at ``step`` of the production."""
+    return outdir / "electron_grid" / f"Te.{step}"
+
+
 def _production_commands(s: TtmSettings, geometry: dict, powers: dict, outdir: Path,
-                         initial_grid: Path) -> str:
+                         initial_grid: Path, segment: int, seed_shift: int) -> str:
     n, every = s.sample_steps, s.sample_every
     grid_dir = outdir / "electron_grid"
     lattice_source = (f"fix source source ehex 1 {_num(powers['lattice'])}"
                       if powers["lattice"] > 0 else "")
     return f"""
-        {_ttm_fix('ttm', outdir / 'ttm_production.params', geometry, s.seeds['ttm'] + 1,
-                  initial_grid, grid_dir / 'Te', s.electron_steps)}
+        restart {s.restart_steps} {outdir / RESTART_NAMES[0]} {outdir / RESTART_NAMES[1]}
+        {_ttm_fix('ttm', outdir / 'ttm_production.params', geometry,
+                  s.seeds['ttm'] + 1 + seed_shift, initial_grid, grid_dir / 'Te',
+                  s.electron_steps)}
         fix sink sink ehex 1 {_num(-powers['total'])}
         {lattice_source}
         compute cells mobile chunk/atom bin/1d x lower {_num(geometry['dx_A'])} units box \
             nchunk once
         fix lattice_profile mobile ave/chunk {every} {n // every} {n} cells temp \
-            file {outdir / 'lattice_profile.dat'}
+            file {outdir / f'lattice_profile.{segment}.dat'}
         variable e_atoms equal pe+ke
         variable e_electrons equal f_ttm[1]
         variable transfer_step equal f_ttm[2]
         fix transfer all ave/time 1 {n} {n} v_transfer_step \
-            file {outdir / 'transfer.dat'} format " %.15g"
+            file {outdir / f'transfer.{segment}.dat'} format " %.15g"
         fix energies all ave/time {n} 1 {n} v_e_atoms v_e_electrons \
-            file {outdir / 'energies.dat'} format " %.15g"
+            file {outdir / f'energies.{segment}.dat'} format " %.15g"
         thermo_style custom step time temp pe etotal f_ttm[1] f_ttm[2]
         thermo {n}
         thermo_modify flush yes
     """
 
 
+def _stitched_chunks(outdir: Path, nx: int, after_step: int, upto_step: int,
+                     every: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The per-segment lattice profiles (steps, counts, temperatures), each sample from
+    the segment that wrote it last (:func:`engine.run_state.production_segments`)."""
+    steps, counts, temps = [], [], []
+    for seg, start, end in production_segments(outdir, after_step):
+        path = outdir / f"lattice_profile.{seg}.dat"
+        if not path.exists():
+            continue
+        st, count, temp = _read_chunks(path, nx)
+        keep = (st > start) & (st <= min(end, upto_step))
+        steps.append(st[keep])
+        counts.append(count[keep])
+        temps.append(temp[keep])
+    if not steps:
+        raise RuntimeError(f"{outdir}: no lattice profile was written")
+    steps, counts, temps = (np.concatenate(v) for v in (steps, counts, temps))
+    if not np.array_equal(steps, np.arange(after_step + every, upto_step + 1, every)):
+        raise RuntimeError(f"{outdir}: lattice profiles of steps ({after_step}, {upto_step}] "
+                           f"are not contiguous ({len(steps)} samples)")
+    return steps, counts, temps
+
+
 def _merge(s: TtmSettings, geometry: dict, powers: dict, outdir: Path) -> dict:
-    """The production's samples as arrays (see :func:`run_ttm_nemd`)."""
-    nx, eq = geometry["nx"], s.equilibration_steps
-    steps, counts, lattice = _read_chunks(outdir / "lattice_profile.dat", nx)
-    energies = read_time_file(outdir / "energies.dat")
-    transfer = read_time_file(outdir / "transfer.dat")
-    expected = np.arange(eq + s.sample_steps, s.total_steps + 1, s.sample_steps)
-    if not (np.array_equal(steps, expected) and np.array_equal(transfer[:, 0], expected)):
-        raise RuntimeError(f"{outdir}: production samples are not the expected windows")
-    start = energies[energies[:, 0] == eq]
-    if len(start) != 1:
-        raise RuntimeError(f"{outdir}/energies.dat has no sample at the production start")
-    ends = energies[np.isin(energies[:, 0], expected)]
+    """The production's samples as arrays (see :func:`run_ttm_nemd`), stitched over the
+    segments of a resumed run."""
+    nx, eq, n = geometry["nx"], s.equilibration_steps, s.sample_steps
+    steps, counts, lattice = _stitched_chunks(outdir, nx, eq, s.total_steps, n)
+    energies = stitched_rows(outdir, "energies", eq - n, s.total_steps, n)
+    transfer = stitched_rows(outdir, "transfer", eq, s.total_steps, n)
+    start, ends = energies[:1], energies[1:]
     e_steps = np.arange(eq + s.electron_steps, s.total_steps + 1, s.electron_steps)
     grids = np.array([read_electron_grid(outdir / "electron_grid" / f"Te.{k}", nx)
                       for k in e_steps])
@@ -665,6 +714,14 @@ def run_ttm_nemd(structure_data: Path, info: dict, settings: Mapping | TtmSettin
     comm = mpi_world()
     rank = comm.Get_rank() if comm is not None else 0
     wall_start = time.perf_counter()
+    state = prepare_run(outdir, run_fingerprint(s.raw, Path(structure_data)), comm,
+                        SampleFiles(("energies", "transfer"), ("lattice_profile",),
+                                    s.equilibration_steps))
+    restart, start_step, segment = state.restart, state.start_step, state.segment
+    if restart is not None and not _grid_file(outdir, start_step).is_file():
+        raise RuntimeError(f"{outdir}: checkpoint {restart.name} (step {start_step}) has no "
+                           f"electron grid {_grid_file(outdir, start_step).name}; remove "
+                           f"{outdir}/restart.* to start afresh")
     geometry = rotate_structure(Path(structure_data), s, outdir, comm)
     material = ttm_mod_parameters(s.electrons_run,
                                   atom_density_A3=geometry["metal_atom_density_A3"],
@@ -678,23 +735,26 @@ def run_ttm_nemd(structure_data: Path, info: dict, settings: Mapping | TtmSettin
         (outdir / "electron_grid").mkdir(exist_ok=True)
         write_json(outdir / "geometry.json", geometry)
 
-    lmp = new_lammps(comm=comm, log_file=outdir / "log.lammps")
-    load_structure(lmp, data_file=outdir / "ttm.data", potential=s.potential,
-                   specorder=s.specorder, boundary="p p p")
+    lmp = new_lammps(comm=comm, log_file=outdir / f"log.{segment}.lammps")
+    source = {"data_file": outdir / "ttm.data"} if restart is None else {"restart_file": restart}
+    load_structure(lmp, **source, potential=s.potential, specorder=s.specorder,
+                   boundary="p p p")
+    if restart is None:  # a restart file keeps the groups the regions cut at the start
+        lmp.commands_string(_region_commands(geometry, geometry["metal_type"]))
     lmp.commands_string(f"""
         timestep {s.timestep_ps!r}
-        {_region_commands(geometry, geometry['metal_type'])}
         fix freeze fixed setforce 0.0 0.0 0.0
         velocity fixed set 0.0 0.0 0.0
         fix integrate mobile nve
     """)
-    initial_grid = _equilibrate(lmp, s, geometry, outdir)
-    lmp.commands_string(_production_commands(s, geometry, powers, outdir, initial_grid))
-    stopped = run_until(lmp, s.total_steps, comm, align=s.sample_steps)
-    if stopped:
-        step = int(lmp.extract_global("ntimestep"))
-        lmp.close()
-        raise RunInterrupted(stopped, step, None)
+    if restart is None:
+        initial_grid = _equilibrate(lmp, s, geometry, outdir)
+    else:
+        initial_grid = _grid_file(outdir, start_step)
+    lmp.commands_string(_production_commands(s, geometry, powers, outdir, initial_grid,
+                                             segment, state.seed_shift))
+    if max(start_step, s.equilibration_steps) < s.total_steps:  # shortened: nothing to run
+        run_production(lmp, s.total_steps, outdir, comm, align=s.sample_steps)
     lmp.close()
     if rank != 0:
         return None
@@ -711,6 +771,7 @@ def run_ttm_nemd(structure_data: Path, info: dict, settings: Mapping | TtmSettin
                "sample_every": s.sample_steps, "electron_sample_every": s.electron_steps},
         energy_balance=energy_balance(raw),
         structure_warnings=list(info.get("warnings") or []),
+        segments=[json.loads(p.read_text()) for p in sorted(outdir.glob("segment.*.json"))],
         timing={"wall_s": time.perf_counter() - wall_start,
                 "mpi_ranks": comm.Get_size() if comm is not None else 1}))
     return raw

@@ -582,7 +582,8 @@ def emd_replicas(config: dict) -> int:
 TTM_DRIVER_KEYS = ("metal", "langevin_damping_ps", "equilibration_ps", "production_ps",
                    "sample_every_ps", "electron_sample_every_ps", "heat_flux_W_m2",
                    "source_electron_fraction", "fixed_thickness_A", "bath_thickness_A",
-                   "electron_cell_A", "vacuum_gap_A", "electron_capacity_factor")
+                   "electron_cell_A", "vacuum_gap_A", "electron_capacity_factor",
+                   "restart_every_ps")
 #: Keys of the ttm block used by the analysis (analysis/ttm_run.py).
 TTM_ANALYSIS_KEYS = ("discard_fraction", "n_blocks", "source_cells", "bath_exclusion_A")
 

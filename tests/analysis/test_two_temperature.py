@@ -260,3 +260,12 @@ def test_input_errors():
         fit_two_temperature(**{**kwargs, "T_electron_K": None})
     s, side = side_distances_A([-3.0, -1.0], 0.0)
     assert side == -1 and list(s) == [3.0, 1.0]
+
+
+def test_an_unbounded_positive_quantity_gets_an_open_interval_not_an_overflow():
+    from analysis.two_temperature import _interval
+
+    assert _interval("G_ep", 1e17, 1e21, 1.96) == (0.0, math.inf)
+    low, high = _interval("G_ep", 1e17, 1e16, 1.96)
+    assert low == pytest.approx(1e17 * math.exp(-0.196)) and high == pytest.approx(
+        1e17 * math.exp(0.196))
