@@ -361,6 +361,13 @@ def _stack_to_steady_state(lmp, structure: Path, info: dict, s: SpectralSettings
     """Barostat stage, regions, NVT equilibration, baths and sample files, then the
     production (``production_ps``) of :mod:`engine.nemd`; return (geometry, bins)."""
     state = RunState(None, 0, 0)
+    if comm is None or comm.Get_rank() == 0:  # one segment: the barostat stage's samples
+        for stale in outdir.glob("segment.*.json"):  # are stitched as a NEMD run's are
+            stale.unlink()
+        write_json(outdir / "segment.0.json", {"segment": 0, "start_step": 0,
+                                               "resumed_from": None, "seed_shift": 0})
+    if comm is not None:
+        comm.Barrier()
     geometry = _prepare_stack(lmp, structure, info, s, state, outdir, comm)
     area = float(geometry["area_A2"])
     start_mobile_nve(lmp, s, new_velocities=not s.npt_steps)
