@@ -18,6 +18,7 @@ the pipeline's quick-look figures use):
 ``flux-series``       R_K against the imposed flux J and the linear-response test
 ``grain-boundaries``  R_K of the grain boundaries against their energy
 ``nemd-vs-emd``       G by both methods and their ratio
+``spectral``          G(f) from MD, AGF and DMM on one frequency axis, the cumulative G
 
 and ``table`` (``OUT.csv`` and ``OUT.tex``: every R_K with its 95 % interval),
 ``flux-table`` (``OUT.csv``: the linear-response test of every flux series) and
@@ -321,6 +322,13 @@ def _nemd_vs_emd(args) -> None:
     figures.nemd_vs_emd_figure(args.system, read_csv(args.table), args.out)
 
 
+def _spectral(args) -> None:
+    records = {"spectral": read_json(args.combined), "quantum": read_json(args.quantum),
+               "agf": read_json(args.agf)}
+    title = f"{records['spectral']['system']} at {records['spectral']['temperature_K']:g} K"
+    figures.spectral_figure(records, read_csv(args.table), title, args.out)
+
+
 def _table(args) -> None:
     lengths = {}
     for name, path in named_paths(args.structure).items():
@@ -384,6 +392,11 @@ def parser() -> argparse.ArgumentParser:
     p = command("nemd-vs-emd", _nemd_vs_emd, "G by NEMD and EMD and their ratio")
     p.add_argument("--system", required=True)
     p.add_argument("--table", required=True, help="figures/<system>_nemd_vs_emd.csv")
+    p = command("spectral", _spectral, "G(f) from MD, AGF and DMM and the cumulative G")
+    p.add_argument("--combined", required=True, help="spectral/combined.json")
+    p.add_argument("--quantum", required=True, help="spectral/combined_quantum.json")
+    p.add_argument("--agf", required=True, help="spectral/combined_agf.json")
+    p.add_argument("--table", required=True, help="spectral/spectral_G.csv")
     p = command("table", _table, "summary table (OUT.csv, OUT.tex)")
     p.add_argument("--study", default="")
     p.add_argument("--combined", nargs="+", required=True, help="every combined.json")

@@ -15,7 +15,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from study.figures import grain_boundaries, green_kubo, models, nemd_vs_emd, profile, series
+from study.figures import (
+    grain_boundaries,
+    green_kubo,
+    models,
+    nemd_vs_emd,
+    profile,
+    series,
+    spectral,
+)
 from study.figures import style as ps
 from study.figures.grain_boundaries import GRAIN_BOUNDARY_COLUMNS
 from study.figures.green_kubo import GREEN_KUBO_COLUMNS, green_kubo_rows
@@ -45,6 +53,7 @@ __all__ = [
     "profile_figure",
     "profile_rows",
     "size_series_figure",
+    "spectral_figure",
 ]
 
 
@@ -122,3 +131,16 @@ def nemd_vs_emd_figure(system: str, rows: Sequence[Mapping],
     with ps.style("paper"):
         fig, data = nemd_vs_emd.figure(system, rows, style="paper")
         return _finish(fig, stem, data, COMPARISON_COLUMNS)
+
+
+def spectral_figure(records: Mapping[str, Mapping], rows: Sequence[Mapping], title: str,
+                    stem: str | Path) -> dict[str, Path]:
+    """G(f) from MD with its band, the AGF and the DMM spectra and the cumulative G
+    (:func:`study.figures.spectral.draw`) from the three combined spectral records
+    (``records``: ``spectral``, ``quantum``, ``agf``) and ``spectral_G.csv`` (``rows``,
+    written as the figure's data)."""
+    columns = list(rows[0]) if rows else []
+    with ps.style("paper"):
+        fig = spectral.figure(records["spectral"], records["quantum"], records["agf"], title,
+                              style="paper")
+        return _finish(fig, stem, rows, columns)

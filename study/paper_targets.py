@@ -23,7 +23,13 @@ import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from study.config import emd_replicas, series_base, system_names, system_temperatures
+from study.config import (
+    emd_replicas,
+    series_base,
+    spectral_systems,
+    system_names,
+    system_temperatures,
+)
 from study.figures.style import FIGURE_FORMATS
 from study.interface_sides import mismatch_not_applicable
 from study.paper_series import series_members
@@ -68,6 +74,8 @@ def figure_stems(config: Mapping, results: str) -> list[str]:
     stems += [f"{paper}/flux_series/{s}" for s in flux_series_members(config)]
     if any(config["systems"][s]["type"] == "grain_boundary" for s in systems):
         stems.append(f"{paper}/grain_boundaries")
+    stems += [f"{paper}/spectral/{s}_T{_label(t)}K"
+              for s in spectral_systems(config) for t in system_temperatures(config, s)]
     return stems
 
 

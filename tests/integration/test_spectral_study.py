@@ -23,7 +23,9 @@ CONFIG = REPO / "config" / "test_spectral.yaml"
 def test_spectral_study_writes_its_rows_csv_and_figure(tmp_path):
     results = tmp_path / "results"
     config_file = write_config(CONFIG, tmp_path / "spectral.yaml", results)
-    targets = [results / "summary.csv", results / "LJ-AB" / "T15K" / "spectral" / "spectral.png"]
+    paper = results / "paper" / "spectral" / "LJ-AB_T15K"
+    targets = [results / "summary.csv", results / "LJ-AB" / "T15K" / "spectral" / "spectral.png",
+               paper.with_suffix(".png")]
     # the targets before --configfile, which takes every path after it
     done = run([*SNAKEMAKE, *targets, "--cores", "2", "--nolock", "--configfile", config_file],
                timeout=900)
@@ -56,6 +58,11 @@ def test_spectral_study_writes_its_rows_csv_and_figure(tmp_path):
     assert rows["agf"]["G_ci95_low_MW_m2K"] == "" and rows["agf"]["R_K_ci95_low_m2K_W"] == ""
     assert "no statistical interval: AGF is deterministic" in rows["agf"]["flags"]
     assert (folder / "spectral.png").stat().st_size > 10_000
+    # the paper figure: redrawn from the records, with the plotted numbers beside it
+    for ext in ("pdf", "svg", "png"):
+        assert paper.with_suffix(f".{ext}").stat().st_size > 10_000, ext
+    with open(paper.with_suffix(".csv")) as handle:
+        assert list(csv.DictReader(handle)) == table
 
 
 def _raw(**spectral) -> dict:

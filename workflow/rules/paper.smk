@@ -294,6 +294,35 @@ rule paper_nemd_vs_emd:
         "--table {input} --out {params.stem:q} > {log} 2>&1"
 
 
+rule paper_spectral:
+    input:
+        combined=f"{RESULTS}/{{system}}/T{{temperature}}K/spectral/combined.json",
+        quantum=f"{RESULTS}/{{system}}/T{{temperature}}K/spectral/combined_quantum.json",
+        agf=f"{RESULTS}/{{system}}/T{{temperature}}K/spectral/combined_agf.json",
+        table=f"{RESULTS}/{{system}}/T{{temperature}}K/spectral/spectral_G.csv",
+    output:
+        **figure_outputs(
+            f"{PAPER}/spectral/{{system}}_T{{temperature}}K",
+            "spectral.rst",
+            "Spectral conductance",
+            "{system}",
+            {"system": "{system}", "T (K)": "{temperature}"},
+        ),
+    conda:
+        CONDA_ENV
+    log:
+        f"{RESULTS}/logs/paper/spectral_{{system}}_T{{temperature}}K.log",
+    params:
+        python=PYTHON,
+        **PAPER_STEM,
+    message:
+        "Paper figure: spectral conductance of {wildcards.system} at {wildcards.temperature} K"
+    shell:
+        "{params.python} -m study.paper spectral --combined {input.combined} "
+        "--quantum {input.quantum} --agf {input.agf} --table {input.table} "
+        "--out {params.stem:q} > {log} 2>&1"
+
+
 rule paper_table:
     input:
         combined=combined_results("nemd") + combined_results("emd"),
