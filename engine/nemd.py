@@ -464,6 +464,55 @@ def _pressure_record(outdir: Path, s: NemdSettings, geometry: dict) -> dict | No
     return record
 
 
+def _switch_at_mean_energy(lmp, s: NemdSettings, start_step: int, outdir: Path) -> dict:
+    """Run the Langevin equilibration and return the mean total energy of its second half.
+
+    With eHEX baths nothing holds the mean temperature in production: the cell keeps the
+    total energy it had when the thermostat was switched off, a canonical draw whose
+    spread gives the production's mean temperature a spread of T/sqrt(3 N_mobile) (9.5 K
+    for the default Si/Cu cell, where one replica produced 30 K low).  So the mean total
+    energy ⟨E⟩ of the equilibration's second half is accumulated inside LAMMPS (``fix
+    ave/time ... ave running``; the end layers are frozen, so E = KE + PE is what NVE
+    conserves) and :func:`_scale_to_energy` starts the production at it, as the EMD
+    driver does (:func:`engine.emd._equilibrate`).
+    """
+    first = s.npt_steps if s.npt_steps else 0
+    half = first + (s.equilibration_steps - first) // 2
+    if start_step < half:
+        lmp.command(f"run {half} upto")
+    lmp.commands_string("""
+        variable total_energy equal etotal
+        fix mean_energy all ave/time 1 1 1 v_total_energy ave running
+    """)
+    lmp.command(f"run {s.equilibration_steps} upto")
+    mean_energy = float(lmp.extract_fix("mean_energy", 0, 0))
+    lmp.commands_string("unfix mean_energy\nvariable total_energy delete")
+    return {"mean_equilibration_energy_eV": mean_energy,
+            "averaged_from_step": max(start_step, half), "step": s.equilibration_steps}
+
+
+def _scale_to_energy(lmp, switch: dict, outdir: Path) -> None:
+    """Scale the mobile atoms' velocities so that the total energy is the equilibration's
+    mean (``switch``, completed in place), and write the scaled state to both restart
+    files so that a resume never continues from the unscaled one."""
+    potential = float(lmp.get_thermo("pe"))
+    kinetic = float(lmp.get_thermo("ke"))
+    temperature = float(lmp.get_thermo("temp"))  # thermo_modify temp t_mobile
+    kinetic_target = switch["mean_equilibration_energy_eV"] - potential
+    if not kinetic_target > 0:
+        raise RuntimeError(f"cannot start the eHEX production at the mean equilibration energy "
+                           f"{switch['mean_equilibration_energy_eV']:.6g} eV: the potential "
+                           f"energy is {potential:.6g} eV; equilibrate longer")
+    scaled = temperature * kinetic_target / kinetic
+    lmp.command(f"velocity mobile scale {scaled!r} temp t_mobile")
+    for name in RESTART_NAMES:
+        lmp.command(f"write_restart {outdir / name}")
+    switch.update({"energy_before_eV": potential + kinetic,
+                   "energy_after_eV": potential + kinetic_target,
+                   "mobile_temperature_before_K": temperature,
+                   "mobile_temperature_after_K": scaled})
+
+
 def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) -> dict:
     """Run (or resume) one NEMD replica; return the merged raw data written to ``raw.npz``."""
     comm = mpi_world()
@@ -501,12 +550,20 @@ def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) 
         lmp.commands_string(stress_sampling_commands(
             PRESSURE_GROUPS, n_freq, outdir / f"stress.{segment}.dat"))
 
+    switch = None
     if start_step < s.equilibration_steps:
         lmp.commands_string(_equilibration_commands(s, seed_shift, add=True, info=info))
         t0 = time.perf_counter()
-        lmp.command(f"run {s.equilibration_steps} upto")
+        if s.bath == "ehex":
+            switch = _switch_at_mean_energy(lmp, s, start_step, outdir)
+        else:
+            lmp.command(f"run {s.equilibration_steps} upto")
         lammps_seconds += time.perf_counter() - t0
         lmp.commands_string(_equilibration_commands(s, seed_shift, add=False))
+        if switch is not None:
+            _scale_to_energy(lmp, switch, outdir)
+            if rank == 0:
+                write_json(outdir / "switch.json", switch)
 
     segment_start = max(start_step, s.equilibration_steps)
     bins = _plane_bins(lmp, s, geometry, info, outdir, comm)
@@ -550,6 +607,8 @@ def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) 
             box=_box_record(geometry), side_pressure_GPa=_pressure_record(outdir, s, geometry),
             planes=bins, structure_warnings=list(info.get("warnings") or []),
             segments=[json.loads(p.read_text()) for p in sorted(outdir.glob("segment.*.json"))],
+            switch=(json.loads((outdir / "switch.json").read_text())
+                    if (outdir / "switch.json").exists() else None),
             timing={"wall_s": wall, "lammps_s_this_segment": lammps_seconds,
                     "overhead_fraction_this_segment": (wall - lammps_seconds) / wall,
                     "mpi_ranks": comm.Get_size() if comm is not None else 1}))

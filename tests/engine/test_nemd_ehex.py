@@ -32,7 +32,8 @@ def ehex_run(lj_stack, tmp_path_factory) -> dict:
     info = json.loads(lj_stack["info"].read_text())
     assert raw["area_A2"] > info["area_A2"]
     return {"raw": raw, "area_A2": float(raw["area_A2"]),
-            "log": (outdir / "log.0.lammps").read_text()}
+            "log": (outdir / "log.0.lammps").read_text(),
+            "run": json.loads((outdir / "run.json").read_text())}
 
 
 def test_imposed_power_is_exact_and_balanced(ehex_run):
@@ -62,3 +63,22 @@ def test_jump_is_resolved_with_exact_flux(ehex_run):
     assert result["R_K_ci95_low_m2K_W"] > 0, "the jump should be resolved at this flux"
     # R_K of the 4:1 mass LJ interface: G* between 0.3 and 5 (1 <-> 55.2 MW/m2K)
     assert 3.6e-9 < result["R_K_m2K_W"] < 6.0e-8
+
+
+def test_production_starts_at_the_mean_equilibration_energy(ehex_run):
+    """eHEX holds no temperature: the production keeps the energy of the switch-over, set
+    to the mean total energy of the equilibration's second half, not an instantaneous
+    canonical draw (whose spread is T/sqrt(3 N_mobile) in the mean temperature)."""
+    switch = ehex_run["run"]["switch"]
+    assert switch["energy_after_eV"] == pytest.approx(switch["mean_equilibration_energy_eV"],
+                                                      abs=1e-9)
+    assert switch["energy_after_eV"] != switch["energy_before_eV"]
+    # scaling the kinetic energy by the energy difference changed the mobile temperature
+    kinetic_change = switch["energy_after_eV"] - switch["energy_before_eV"]
+    t0, t1 = switch["mobile_temperature_before_K"], switch["mobile_temperature_after_K"]
+    assert np.sign(t1 - t0) == np.sign(kinetic_change)
+    # the first production thermo line carries the scaled energy (NVE conserves it)
+    steps = [line.split() for line in ehex_run["log"].splitlines()
+             if line.strip() and line.split()[0].isdigit() and len(line.split()) == 7]
+    after = [row for row in steps if int(row[0]) >= switch["step"]]
+    assert float(after[0][4]) == pytest.approx(switch["energy_after_eV"], abs=1e-3)
