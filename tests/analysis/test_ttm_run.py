@@ -16,32 +16,43 @@ TRUTH = TwoTemperatureModel(T_far_K=320.0, flux_W_m2=5e9, kappa_e_W_mK=200.0,
                             kappa_nonmetal_W_mK=40.0, metal_length_A=X_INTERFACE_A - 5.0)
 
 
-def synthetic_run(rng, *, n_windows=200, noise_K=1.5, slow_K=1.0, slow_tau=4.0,
-                  electron_noise_K=None):
-    """Lattice and electron profiles of :data:`TRUTH` on a 50-cell grid, with white noise
-    per cell and window (``electron_noise_K`` for the electrons, default ``noise_K``) and a
-    slow common mode (AR(1) of ``slow_tau`` windows) per side, shared by the metal's
-    electrons and lattice."""
-    electron_noise_K = noise_K if electron_noise_K is None else electron_noise_K
-    x = (np.arange(50) + 0.5) * DX_A
-    electron = x < X_INTERFACE_A
-    t_e, t_p = TRUTH.metal_temperatures_K(X_INTERFACE_A - x[electron])
-    t_n = TRUTH.nonmetal_temperature_K(x[~electron] - X_INTERFACE_A)
+def noisy_run(rng, model: TwoTemperatureModel, x_A, x_interface_A: float, sink_region_A,
+              *, n_windows: int, noise_K: float, electron_noise_K: float, slow_K: float,
+              slow_tau: float, atoms_per_cell: float):
+    """Lattice and electron profiles of ``model`` on the cells ``x_A`` (metal below
+    ``x_interface_A``), with white noise per cell and window and a slow common mode (AR(1)
+    of ``slow_tau`` windows) per side, shared by the metal's electrons and lattice."""
+    x = np.asarray(x_A, dtype=float)
+    electron = x < x_interface_A
+    t_e, t_p = model.metal_temperatures_K(x_interface_A - x[electron])
+    t_n = model.nonmetal_temperature_K(x[~electron] - x_interface_A)
     phi = np.exp(-1.0 / slow_tau)
     slow = np.zeros((n_windows, 2))
     for k in range(1, n_windows):
         slow[k] = phi * slow[k - 1] + np.sqrt(1 - phi**2) * slow_K * rng.standard_normal(2)
-    lattice = np.empty((n_windows, 50))
-    lattice[:, electron] = t_p + slow[:, :1] + noise_K * rng.standard_normal((n_windows, electron.sum()))
-    lattice[:, ~electron] = t_n + slow[:, 1:] + noise_K * rng.standard_normal((n_windows, (~electron).sum()))
-    electrons = np.zeros((n_windows, 50))
+    metal_shape = (n_windows, int(electron.sum()))
+    lattice = np.empty((n_windows, x.size))
+    lattice[:, electron] = t_p + slow[:, :1] + noise_K * rng.standard_normal(metal_shape)
+    lattice[:, ~electron] = t_n + slow[:, 1:] + noise_K * rng.standard_normal(
+        (n_windows, int((~electron).sum())))
+    electrons = np.zeros((n_windows, x.size))
     electrons[:, electron] = t_e + slow[:, :1] + electron_noise_K * rng.standard_normal(
-        (n_windows, electron.sum()))
-    raw = {"time_ps": np.arange(1, n_windows + 1) * 0.5, "x_A": x, "electron_cell": electron,
-           "lattice_T_K": lattice, "atoms_per_cell": np.full(50, 100.0),
-           "electron_time_ps": np.arange(1, n_windows + 1) * 0.5, "electron_T_K": electrons}
-    geometry = {"x_interface_A": X_INTERFACE_A, "sink_region_A": [480.0, 500.0]}
-    return raw, geometry
+        metal_shape)
+    time = np.arange(1, n_windows + 1) * 0.5
+    raw = {"time_ps": time, "x_A": x, "electron_cell": electron, "lattice_T_K": lattice,
+           "atoms_per_cell": np.full(x.size, atoms_per_cell), "electron_time_ps": time,
+           "electron_T_K": electrons}
+    return raw, {"x_interface_A": x_interface_A, "sink_region_A": list(sink_region_A)}
+
+
+def synthetic_run(rng, *, n_windows=200, noise_K=1.5, slow_K=1.0, slow_tau=4.0,
+                  electron_noise_K=None):
+    """:data:`TRUTH` on a 50-cell grid (:func:`noisy_run`; electrons as noisy as the
+    lattice unless ``electron_noise_K`` is given)."""
+    return noisy_run(rng, TRUTH, (np.arange(50) + 0.5) * DX_A, X_INTERFACE_A, (480.0, 500.0),
+                     n_windows=n_windows, noise_K=noise_K,
+                     electron_noise_K=noise_K if electron_noise_K is None else electron_noise_K,
+                     slow_K=slow_K, slow_tau=slow_tau, atoms_per_cell=100.0)
 
 
 def test_steady_blocks_are_means_of_the_steady_samples():
@@ -113,30 +124,13 @@ REAL = TwoTemperatureModel(T_far_K=297.0, flux_W_m2=5e9, kappa_e_W_mK=401.0, kap
 
 def real_like_run(rng, *, n_windows=300, noise_K=30.0, electron_noise_K=1.0, slow_K=3.0,
                   slow_tau=3.0):
-    """Profiles of :data:`REAL` with the noise of that run: ~90 atoms per lattice cell
-    (30 K per 0.5 ps window, a steady-mean error of ~2.5 K per cell), a smooth electron
-    field, a slow mode per side shared by the metal's electrons and lattice."""
-    n_metal, x_int = 23, 250.0
-    x = (np.arange(n_metal + 10) + 0.5) * DX_A
-    electron = x < x_int
-    t_e, t_p = REAL.metal_temperatures_K(x_int - x[electron])
-    t_n = REAL.nonmetal_temperature_K(x[~electron] - x_int)
-    phi = np.exp(-1.0 / slow_tau)
-    slow = np.zeros((n_windows, 2))
-    for k in range(1, n_windows):
-        slow[k] = phi * slow[k - 1] + np.sqrt(1 - phi**2) * slow_K * rng.standard_normal(2)
-    shape = (n_windows, int(electron.sum()))
-    lattice = np.empty((n_windows, x.size))
-    lattice[:, electron] = t_p + slow[:, :1] + noise_K * rng.standard_normal(shape)
-    lattice[:, ~electron] = t_n + slow[:, 1:] + noise_K * rng.standard_normal(
-        (n_windows, int((~electron).sum())))
-    electrons = np.zeros((n_windows, x.size))
-    electrons[:, electron] = t_e + slow[:, :1] + electron_noise_K * rng.standard_normal(shape)
-    time = np.arange(1, n_windows + 1) * 0.5
-    raw = {"time_ps": time, "x_A": x, "electron_cell": electron, "lattice_T_K": lattice,
-           "atoms_per_cell": np.full(x.size, 90.0), "electron_time_ps": time,
-           "electron_T_K": electrons}
-    return raw, {"x_interface_A": x_int, "sink_region_A": [x[-1] - 15.0, x[-1] + 5.0]}
+    """Profiles of :data:`REAL` with the noise of that run (:func:`noisy_run`): ~90 atoms
+    per lattice cell (30 K per 0.5 ps window, a steady-mean error of ~2.5 K per cell), a
+    smooth electron field, 23 metal cells and 10 cells beyond the interface."""
+    x = (np.arange(33) + 0.5) * DX_A
+    return noisy_run(rng, REAL, x, 250.0, (x[-1] - 15.0, x[-1] + 5.0), n_windows=n_windows,
+                     noise_K=noise_K, electron_noise_K=electron_noise_K, slow_K=slow_K,
+                     slow_tau=slow_tau, atoms_per_cell=90.0)
 
 
 @pytest.mark.slow
