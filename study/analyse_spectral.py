@@ -44,8 +44,9 @@ from engine.atomic_io import write_csv, write_json
 from study.figures import spectral as spectral_figure
 from study.figures import style as fs
 
-__all__ = ["agf_spectrum", "combine", "combine_spectra", "dmm_spectrum", "frequency_rows",
-           "main", "resolve_settings"]
+__all__ = ["UNRESOLVED_FLAG", "agf_quantum_by_temperature", "agf_spectrum", "combine",
+           "combine_spectra", "dmm_spectrum", "frequency_rows", "main",
+           "quantum_by_temperature", "resolution", "resolve_settings"]
 
 HZ_PER_THZ = 1e12  # [Hz/THz]
 M2_PER_A2 = 1e-20  # [m²/Å²]
@@ -330,6 +331,46 @@ def _fmt_interval(value, low, high, digits: str = ".3g") -> str:
     return f"{value:{digits}} [{low:{digits}}, {high:{digits}}]"
 
 
+#: Summary flag of an MD spectral conductance whose 95 % interval reaches zero.
+UNRESOLVED_FLAG = "spectral current not resolved"
+
+
+def quantum_by_temperature(replicas: list[dict]) -> list[dict]:
+    """G_q(T) (MW m⁻² K⁻¹) over replicas at every temperature the replicas hold (the run's
+    and ``quantum_temperatures_K``), with the 95 % interval (the ΔT error included)."""
+    temps = np.asarray(replicas[0]["quantum"]["temperature_K"], dtype=float)
+    out = []
+    for t in temps:
+        parts = [(v, *_with_jump_error(v, se, dof, r)) for (v, se, dof), r in
+                 zip((_quantum_at(r, float(t)) for r in replicas), replicas, strict=True)]
+        g = _over_replicas(*map(list, zip(*parts, strict=True)))
+        out.append({"temperature_K": float(t), "G_MW_m2K": g["mean"],
+                    "G_ci95_low_MW_m2K": g["low"], "G_ci95_high_MW_m2K": g["high"]})
+    return out
+
+
+def agf_quantum_by_temperature(agf: dict, temperatures_K) -> list[dict]:
+    """The AGF's classical and quantum Landauer G (MW m⁻² K⁻¹, plain: the leads' contact
+    resistance not removed) at each temperature, from its Ξ(ω)."""
+    from analysis.agf import quantum_conductance_W_m2K
+
+    res = quantum_conductance_W_m2K(agf["omega_rad_ps"], agf["transmission"], agf["area_A2"],
+                                    temperatures_K)
+    return [{"temperature_K": float(t), "G_quantum_plain_MW_m2K": float(g) * 1e-6,
+             "G_classical_plain_MW_m2K": float(agf["classical"]["G_W_m2K"]) * 1e-6}
+            for t, g in zip(res["temperature_K"], res["G_W_m2K"], strict=True)]
+
+
+def resolution(g: dict, sum_rule: dict) -> dict:
+    """Whether the MD spectral G is resolved (its interval above zero) and, from the
+    sum-rule interval, about how many times the sampled stage a ±50 % sum rule needs."""
+    low, high = sum_rule["ci95_low"], sum_rule["ci95_high"]
+    half = 0.5 * (high - low) if low is not None and high is not None else None
+    factor = None if half is None else max(1.0, (half / 0.5) ** 2)
+    resolved = g["low"] is not None and g["low"] > 0
+    return {"resolved": bool(resolved), "sampling_factor_for_half_width_0p5": factor}
+
+
 def combine(system: str, temperature_K: float, replicas: list[dict], paths: list[Path],
             spectra: list[dict], agf: dict, mismatch: dict | None) -> dict:
     """Everything of one system and temperature: the three records, the CSV rows, the
@@ -360,6 +401,16 @@ def combine(system: str, temperature_K: float, replicas: list[dict], paths: list
     g_q = _over_replicas(*map(list, zip(*quantum, strict=True)))
     rule_text = _fmt_interval(sum_rule["ratio"], sum_rule["ci95_low"], sum_rule["ci95_high"],
                               ".2f")
+    resolved = resolution(g_cl, sum_rule)
+    flags = []
+    if not resolved["resolved"]:
+        flags = [UNRESOLVED_FLAG]
+        factor = resolved["sampling_factor_for_half_width_0p5"]
+        warnings.append(
+            f"the spectral conductance is not resolved: its 95% interval reaches zero "
+            f"(sum rule {rule_text}); a sum rule within +-0.5 needs about "
+            f"{factor:.3g} times the sampled stage (n_blocks x block_samples x "
+            "sample_every_fs), or a larger cross-section or temperature jump")
     spectral = {
         **common, "method": "spectral",
         "note": ("classical G = integral of G(f) = q(f)/(A dT) from the harmonic (0 K) "
@@ -369,6 +420,7 @@ def combine(system: str, temperature_K: float, replicas: list[dict], paths: list
                  "over blocks, replicas and the temperature jump's error"),
         **conductance_fields(g_cl), "replicas_disagree": g_cl["disagree"],
         "sum_rule": sum_rule, "inelastic": inelastic, "warnings": warnings,
+        "resolution": resolved, "summary_flags": flags,
         "spectrum": {"frequency_THz": md["frequency_THz"], "G_W_m2K_THz": md["G_W_m2K_THz"],
                      "ci95_low_W_m2K_THz": md["low_W_m2K_THz"],
                      "ci95_high_W_m2K_THz": md["high_W_m2K_THz"], "delta_f_THz": delta_f},
@@ -385,9 +437,12 @@ def combine(system: str, temperature_K: float, replicas: list[dict], paths: list
                  f"2014); same harmonic sum rule ({rule_text}); 95% interval over blocks, "
                  "replicas and the temperature jump's error"),
         **conductance_fields(g_q), "replicas_disagree": g_q["disagree"],
-        "G_classical_MW_m2K": g_cl["mean"], "warnings": warnings,
+        "G_classical_MW_m2K": g_cl["mean"], "warnings": warnings, "summary_flags": flags,
+        "by_temperature": quantum_by_temperature(replicas),
         "replica_files": common["replica_files"], "provenance": spectral["provenance"]}
     agf_record = agf_summary(system, temperature_K, agf, common)
+    agf_record["by_temperature"] = agf_quantum_by_temperature(
+        agf, [row["temperature_K"] for row in quantum_record["by_temperature"]])
     return {"spectral": to_jsonable(spectral), "quantum": to_jsonable(quantum_record),
             "agf": to_jsonable(agf_record), "rows": rows}
 

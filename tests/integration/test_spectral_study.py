@@ -42,9 +42,14 @@ def test_spectral_study_writes_its_rows_csv_and_figure(tmp_path):
     quantum = json.loads((folder / "combined_quantum.json").read_text())
     assert quantum["method"] == "spectral-quantum"
     assert 0 < quantum["G_MW_m2K"] < g  # at 15 K (Θ_D ~ 90 K) quantum < classical
+    by_t = {row["temperature_K"]: row for row in quantum["by_temperature"]}
+    assert set(by_t) == {5.0, 15.0}  # quantum_temperatures_K and the run's
+    assert by_t[5.0]["G_MW_m2K"] < by_t[15.0]["G_MW_m2K"]
     agf = json.loads((folder / "combined_agf.json").read_text())
     assert agf["method"] == "agf" and agf["G_MW_m2K"] > 0 and agf["G_ci95_low_MW_m2K"] is None
     assert "deterministic" in agf["note"]
+    agf_t = {row["temperature_K"]: row["G_quantum_plain_MW_m2K"] for row in agf["by_temperature"]}
+    assert 0 < agf_t[5.0] < agf_t[15.0] < agf["G_plain_MW_m2K"]
     with open(folder / "spectral_G.csv") as handle:
         table = list(csv.DictReader(handle))
     assert {"G_MD_W_m2K_THz", "G_AGF_W_m2K_THz", "G_DMM_W_m2K_THz",
