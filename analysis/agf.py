@@ -361,18 +361,28 @@ def surface_green_function(omega_rad_ps: ArrayLike, d00_eV_A2_amu: ArrayLike,
     beta = np.broadcast_to(d01.conj().T if side == "right" else d01, z.shape).copy()
     eps_s = np.broadcast_to(d00, z.shape).copy()
     eps = eps_s.copy()
+    g_s = np.empty_like(eps_s)
+    active = np.arange(len(z))  # frequencies still iterating (converged ones leave)
     for _ in range(max_iter):
-        g = np.linalg.inv(z - eps)
-        ag, bg = alpha @ g, beta @ g
-        agb, bga = ag @ beta, bg @ alpha
-        eps_s += agb
-        eps += agb + bga
-        alpha, beta = ag @ alpha, bg @ beta
-        if max(np.abs(alpha).max(), np.abs(beta).max()) < tol * scale:
-            return np.linalg.inv(z - eps_s)
+        za, a, b = z[active], alpha[active], beta[active]
+        g = np.linalg.inv(za - eps[active])
+        ag, bg = a @ g, b @ g
+        agb, bga = ag @ b, bg @ a
+        eps_s[active] += agb
+        eps[active] += agb + bga
+        alpha[active], beta[active] = ag @ a, bg @ b
+        size = np.maximum(np.abs(alpha[active]).max(axis=(1, 2)),
+                          np.abs(beta[active]).max(axis=(1, 2)))
+        done = size < tol * scale
+        if np.any(done):
+            finished = active[done]
+            g_s[finished] = np.linalg.inv(z[finished] - eps_s[finished])
+            active = active[~done]
+        if active.size == 0:
+            return g_s
     raise DecimationError(f"Sancho-Rubio decimation not converged after {max_iter} iterations "
-                          f"(max |alpha| = {np.abs(alpha).max():.3g} (rad/ps)^2, tol*s = "
-                          f"{tol * scale:.3g}); increase eta or max_iter")
+                          f"(max |alpha| = {np.abs(alpha[active]).max():.3g} (rad/ps)^2, tol*s "
+                          f"= {tol * scale:.3g}); increase eta or max_iter")
 
 
 def transmission(omega_rad_ps: ArrayLike, blocks: InterfaceBlocks, *, eta_rel: float = 1e-8,
