@@ -19,6 +19,7 @@ the pipeline's quick-look figures use):
 ``grain-boundaries``  R_K of the grain boundaries against their energy
 ``nemd-vs-emd``       G by both methods and their ratio
 ``spectral``          G(f) from MD, AGF and DMM on one frequency axis, the cumulative G
+``two-temperature``   lattice and electron profiles of a two-temperature run with the fit
 
 and ``table`` (``OUT.csv`` and ``OUT.tex``: every R_K with its 95 % interval),
 ``flux-table`` (``OUT.csv``: the linear-response test of every flux series) and
@@ -329,6 +330,10 @@ def _spectral(args) -> None:
     figures.spectral_figure(records, read_csv(args.table), title, args.out)
 
 
+def _two_temperature(args) -> None:
+    figures.two_temperature_figure(read_json(args.ttm), args.out)
+
+
 def _table(args) -> None:
     lengths = {}
     for name, path in named_paths(args.structure).items():
@@ -397,6 +402,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--quantum", required=True, help="spectral/combined_quantum.json")
     p.add_argument("--agf", required=True, help="spectral/combined_agf.json")
     p.add_argument("--table", required=True, help="spectral/spectral_G.csv")
+    p = command("two-temperature", _two_temperature, "two-temperature profiles and fit")
+    p.add_argument("--ttm", required=True, help="ttm.json of one replica")
     p = command("table", _table, "summary table (OUT.csv, OUT.tex)")
     p.add_argument("--study", default="")
     p.add_argument("--combined", nargs="+", required=True, help="every combined.json")

@@ -23,6 +23,7 @@ from study.figures import (
     profile,
     series,
     spectral,
+    two_temperature,
 )
 from study.figures import style as ps
 from study.figures.grain_boundaries import GRAIN_BOUNDARY_COLUMNS
@@ -54,6 +55,7 @@ __all__ = [
     "profile_rows",
     "size_series_figure",
     "spectral_figure",
+    "two_temperature_figure",
 ]
 
 
@@ -144,3 +146,14 @@ def spectral_figure(records: Mapping[str, Mapping], rows: Sequence[Mapping], tit
         fig = spectral.figure(records["spectral"], records["quantum"], records["agf"], title,
                               style="paper")
         return _finish(fig, stem, rows, columns)
+
+
+def two_temperature_figure(record: Mapping, stem: str | Path) -> dict[str, Path]:
+    """Lattice and electron temperature profiles of a two-temperature NEMD run with the
+    fitted model and R_pp, R_ep, R_total (:func:`study.figures.two_temperature.draw`)
+    from its ``ttm.json``."""
+    with ps.style("paper"):
+        fig = two_temperature.figure(record, f"{record['metal']} side: two-temperature NEMD",
+                                     style="paper")
+        return _finish(fig, stem, two_temperature.ttm_rows(record),
+                       two_temperature.TTM_COLUMNS)

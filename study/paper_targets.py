@@ -29,6 +29,8 @@ from study.config import (
     spectral_systems,
     system_names,
     system_temperatures,
+    ttm_replicas,
+    ttm_systems,
 )
 from study.figures.style import FIGURE_FORMATS
 from study.interface_sides import mismatch_not_applicable
@@ -76,6 +78,9 @@ def figure_stems(config: Mapping, results: str) -> list[str]:
         stems.append(f"{paper}/grain_boundaries")
     stems += [f"{paper}/spectral/{s}_T{_label(t)}K"
               for s in spectral_systems(config) for t in system_temperatures(config, s)]
+    stems += [f"{paper}/two_temperature/{s}_T{_label(t)}K_rep{r}"
+              for s in ttm_systems(config) for t in system_temperatures(config, s)
+              for r in range(ttm_replicas(config))]
     return stems
 
 

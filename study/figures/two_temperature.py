@@ -16,7 +16,7 @@ import numpy as np
 from analysis.two_temperature import TwoTemperatureModel
 from study.figures import style as fs
 
-__all__ = ["draw", "figure", "model_of"]
+__all__ = ["TTM_COLUMNS", "draw", "figure", "model_of", "ttm_rows"]
 
 X_LABEL = r"position along the transport axis $x$ (Å)"
 
@@ -70,11 +70,13 @@ def draw(ax, record: Mapping, *, style: str = "quick") -> None:
         ax.plot(x_int + s_non, model.nonmetal_temperature_K(s_non), "-",
                 color=fs.colour("fit"), lw=1.0)
     else:
-        ax.text(0.02, 0.03, "fit unphysical: no model drawn", transform=ax.transAxes,
-                fontsize=fs.font_size(style, -2), color="0.3")
+        ax.text(0.02, 0.97, "fit unphysical: no model drawn", transform=ax.transAxes,
+                va="top", fontsize=fs.font_size(style, -2), color="0.3")
     ax.axvline(x_int, color="0.5", lw=0.6, ls=":")
-    ax.text(0.98, 0.97, _resistance_text(record), transform=ax.transAxes, ha="right",
-            va="top", fontsize=fs.font_size(style, -2))
+    # bottom left: below the metal's profile and left of the colder non-metal
+    ax.text(0.02, 0.03, _resistance_text(record), transform=ax.transAxes, ha="left",
+            va="bottom", fontsize=fs.font_size(style, -2),
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.5})
     ax.set_xlabel(X_LABEL)
     ax.set_ylabel(fs.T_LABEL)
 
@@ -83,3 +85,21 @@ def figure(record: Mapping, title: str = "", *, style: str = "quick"):
     """A figure holding :func:`draw` (call inside ``style(style)``), its legend below."""
     return fs.column_figure(lambda ax, rec, style: draw(ax, rec, style=style), record, title,
                             style=style)
+
+
+#: Columns of the figure's data (CSV): the profiles it draws.
+TTM_COLUMNS = ["x_A", "cells", "lattice_T_K", "lattice_ci95_half_K", "electron_T_K"]
+
+
+def ttm_rows(record: Mapping) -> list[dict]:
+    """The plotted profiles, one row per cell along the transport axis (Å, K); ``cells``
+    says whether the fit used the cell as metal, non-metal, or not at all."""
+    prof = record["profiles"]
+    rows = []
+    for i, x in enumerate(prof["x_A"]):
+        kind = "metal" if prof["metal"][i] else "nonmetal" if prof["nonmetal"][i] else "unused"
+        se = prof["lattice_se_K"][i]  # None (NaN in JSON) in cells without atoms
+        rows.append({"x_A": x, "cells": kind, "lattice_T_K": prof["lattice_T_K"][i],
+                     "lattice_ci95_half_K": None if se is None else 1.96 * se,
+                     "electron_T_K": prof["electron_T_K"][i] if prof["metal"][i] else None})
+    return rows

@@ -29,6 +29,9 @@ def test_ttm_study_writes_its_row_and_figure(tmp_path):
     assert abs(balance["total_eV"]) < 0.05 * balance["scale_eV"]  # energy is conserved
     assert record["metal"] == "Ar" and record["n_blocks"] == 5
     assert (run_dir / "rep0" / "ttm.png").stat().st_size > 10_000
+    paper = results / "paper" / "two_temperature" / "LJ-AB_T40K_rep0"  # in the paper target
+    for ext in ("pdf", "svg", "png", "csv"):
+        assert paper.with_suffix(f".{ext}").stat().st_size > 1_000, ext
     combined = json.loads((run_dir / "combined.json").read_text())
     assert combined["method"] == "two-temperature"
     assert combined["R_K_m2K_W"] == pytest.approx(combined["R_total_m2K_W"])

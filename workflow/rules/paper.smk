@@ -323,6 +323,32 @@ rule paper_spectral:
         "--out {params.stem:q} > {log} 2>&1"
 
 
+rule paper_two_temperature:
+    input:
+        ttm=f"{RESULTS}/{{system}}/T{{temperature}}K/ttm/rep{{replica}}/ttm.json",
+    output:
+        **figure_outputs(
+            f"{PAPER}/two_temperature/{{system}}_T{{temperature}}K_rep{{replica}}",
+            "two_temperature.rst",
+            "Two-temperature NEMD",
+            "{system}",
+            {"system": "{system}", "T (K)": "{temperature}", "replica": "{replica}"},
+        ),
+    conda:
+        CONDA_ENV
+    log:
+        f"{RESULTS}/logs/paper/two_temperature_{{system}}_T{{temperature}}K_rep{{replica}}.log",
+    params:
+        python=PYTHON,
+        **PAPER_STEM,
+    message:
+        "Paper figure: two-temperature profiles of {wildcards.system} at "
+        "{wildcards.temperature} K, replica {wildcards.replica}"
+    shell:
+        "{params.python} -m study.paper two-temperature --ttm {input.ttm} "
+        "--out {params.stem:q} > {log} 2>&1"
+
+
 rule paper_table:
     input:
         combined=combined_results("nemd") + combined_results("emd"),
