@@ -634,34 +634,29 @@ def interface_model(structure_data: str | Path, info: Mapping, potential: str | 
     options = {"lateral_repeat": lateral_repeat, "displacement_A": displacement_A,
                "buffer_layers": (buffers["left"], buffers["right"]), "fc_tol_rel": fc_tol_rel,
                "max_dropped_rel": max_dropped_rel, "plane_gap_A": plane_gap_A}
-    if insert_bulk:
-        with LammpsForces(structure_data, potential=potential, specorder=specorder) as ff:
-            sides = _sides_outwards(ff.positions_A, z_int, plane_gap_A)
-            periods, reach, _ = _side_bulk(ff, sides, displacement_A, fc_tol_rel)
-            zc = {name: [ff.positions_A[p, 2].mean() for p in side]
-                  for name, side in sides.items()}
-            needed = {name: periods_needed(zc[name], reach[name], periods[name], buffers[name])
-                      for name in sides}
-            if any(needed.values()):
-                with tempfile.TemporaryDirectory(prefix="kapitza-agf-") as tmp:
-                    path = Path(tmp) / "lengthened.data"
-                    z_new = _write_lengthened_stack(path, ff, sides, periods, needed, specorder)
-                    model = interface_model(path, {**info, "z_interface_A": z_int + z_new},
-                                            potential, specorder, masses, insert_bulk=False,
-                                            **options)
-                d = {name: float(abs(zc[name][periods[name]] - zc[name][0])) for name in sides}
-                model.report["inserted_bulk"] = {
-                    "periods": needed, "length_A": {k: needed[k] * d[k] for k in sides},
-                    "note": ("copies of each side's middle bulk period inserted so that the "
-                             "lead layers have bulk around them (structures/bulk_insertion.py); "
-                             "the interface and its relaxation are the relaxed cell's")}
-                return model
     with LammpsForces(structure_data, potential=potential, specorder=specorder,
                       lateral_repeat=lateral_repeat) as ff:
         n_orig, x_all = ff.n_original, ff.positions_A
         x = x_all[:n_orig]
         sides = _sides_outwards(x, z_int, plane_gap_A)
         periods, reach, n_forces = _side_bulk(ff, sides, displacement_A, fc_tol_rel)
+        zc = {name: [x[p, 2].mean() for p in side] for name, side in sides.items()}
+        needed = {name: periods_needed(zc[name], reach[name], periods[name], buffers[name])
+                  for name in sides} if insert_bulk else {"left": 0, "right": 0}
+        if any(needed.values()):
+            with tempfile.TemporaryDirectory(prefix="kapitza-agf-") as tmp:
+                path = Path(tmp) / "lengthened.data"
+                z_new = _write_lengthened_stack(path, ff, sides, periods, needed, specorder)
+                model = interface_model(path, {**info, "z_interface_A": z_int + z_new},
+                                        potential, specorder, masses, insert_bulk=False,
+                                        **options)
+            d = {name: float(abs(zc[name][periods[name]] - zc[name][0])) for name in sides}
+            model.report["inserted_bulk"] = {
+                "periods": needed, "length_A": {k: needed[k] * d[k] for k in sides},
+                "note": ("copies of each side's middle bulk period inserted so that the "
+                         "lead layers have bulk around them (structures/bulk_insertion.py); "
+                         "the interface and its relaxation are the relaxed cell's")}
+            return model
         layouts = {name: _side_layout(side, x[:, 2], reach[name], periods[name], buffers[name])
                    for name, side in sides.items()}
         left, right = layouts["left"], layouts["right"]
