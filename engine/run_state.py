@@ -8,8 +8,9 @@ Snakemake re-runs a job when its settings or input structure change, but it only
 the declared outputs, not the checkpoints.  Resuming those would splice the new study onto
 the old one.  So each folder records the fingerprint of what it is running (settings and
 the structure file's SHA-256) in ``run_inputs.json``; when it differs from the current one,
-the old state is removed and the run starts afresh.  Only the production length may change
-between starts (``RESUMABLE_KEYS``): lengthening a run continues it from its checkpoints.
+the old state is removed and the run starts afresh.  Only the production length and the
+checkpoint interval may change between starts (``RESUMABLE_KEYS``): lengthening a run
+continues it from its checkpoints.
 
 One writer per folder: a driver holds an exclusive lock on ``run.lock`` in its folder for
 as long as it runs (:class:`RunFolderLock`, ``fcntl.flock``: the kernel releases it when
@@ -146,8 +147,9 @@ class RunState:
 
 
 #: Settings that do not change the trajectory up to any given step: a run whose production
-#: was lengthened (or shortened) resumes from its checkpoints instead of starting again.
-RESUMABLE_KEYS = ("production_ps",)
+#: was lengthened (or shortened), or whose checkpoint interval changed (or was added to
+#: the settings by a newer version), resumes from its checkpoints instead of starting again.
+RESUMABLE_KEYS = ("production_ps", "restart_every_ps")
 
 
 def run_fingerprint(settings: dict, structure: Path) -> dict:

@@ -216,3 +216,19 @@ def test_a_lengthened_run_continues_from_its_checkpoints(runs, stack, tmp_path):
     cut = run(driver(shorter, folder), timeout=120)
     assert cut.returncode == 0, cut.stderr[-3000:]
     assert np.load(folder / "raw.npz")["step"].size == 50
+
+
+def test_a_changed_checkpoint_interval_keeps_the_run(runs, stack, tmp_path):
+    """restart_every_ps changes no trajectory: a finished run is kept, not redone (a newer
+    version adding the key, or a user changing it, must not throw a long run away)."""
+    import shutil
+
+    folder = tmp_path / "rep0"
+    shutil.copytree(runs["reference"], folder)
+    changed = {**stack, "settings": stack["settings"] | {"restart_every_ps": 10.0}}
+    again = run(driver(changed, folder), timeout=120)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "starting afresh" not in again.stderr
+    assert loop_steps(folder / "log.1.lammps") == 0
+    np.testing.assert_array_equal(np.load(folder / "raw.npz")["temperature_K"],
+                                  np.load(runs["reference"] / "raw.npz")["temperature_K"])
