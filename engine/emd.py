@@ -65,6 +65,7 @@ from engine.lammps_setup import (
     interior_atom_counts,
     largest_displacement,
     load_structure,
+    scale_to_total_energy,
     side_pressures,
     stress_sampling_commands,
 )
@@ -259,19 +260,9 @@ def _equilibrate(lmp, s: EmdSettings, seed_shift: int, start_step: int, outdir: 
     lmp.command("unfix equilibrate")
     mean_energy = float(lmp.extract_fix("mean_energy", 0, 0))
     lmp.command("unfix mean_energy")
-    potential, kinetic = float(lmp.get_thermo("pe")), float(lmp.get_thermo("ke"))
-    temperature = float(lmp.get_thermo("temp"))
-    kinetic_target = mean_energy - potential
-    if not kinetic_target > 0:
-        raise RuntimeError(f"cannot start NVE at the mean NVT energy {mean_energy:.6g} eV: the "
-                           f"potential energy is {potential:.6g} eV; equilibrate longer")
-    scaled_temperature = temperature * kinetic_target / kinetic
-    lmp.command(f"velocity all scale {scaled_temperature!r}")
-    for name in RESTART_NAMES:
-        lmp.command(f"write_restart {outdir / name}")
-    return {"mean_nvt_energy_eV": mean_energy, "energy_before_eV": potential + kinetic,
-            "energy_after_eV": potential + kinetic_target, "temperature_before_K": temperature,
-            "temperature_after_K": scaled_temperature, "averaged_from_step": max(start_step, half),
+    scaled = scale_to_total_energy(lmp, mean_energy, outdir)
+    return {"mean_nvt_energy_eV": mean_energy, **scaled,
+            "averaged_from_step": max(start_step, half),
             "step": s.equilibration_steps}
 
 

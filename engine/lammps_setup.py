@@ -8,13 +8,25 @@ from pathlib import Path
 import numpy as np
 
 from analysis.pressure import COMPONENTS, GPA_PER_BAR, pressure_summary, pressure_tensor_GPa
-from engine.run_state import read_time_file, stitched_rows
+from engine.run_state import RESTART_NAMES, read_time_file, stitched_rows
 from potentials import get_potential, pair_commands
 
-__all__ = ["BOX_COLUMNS", "END_LAYER_COMS", "balance_along_z", "barostat_commands",
-           "box_lengths", "data_file_box", "end_layer_commands", "finish_barostat", "gather_z",
-           "load_structure",
-           "sample_every_steps", "side_pressures", "stress_sampling_commands"]
+__all__ = [
+    "BOX_COLUMNS",
+    "END_LAYER_COMS",
+    "balance_along_z",
+    "barostat_commands",
+    "box_lengths",
+    "data_file_box",
+    "end_layer_commands",
+    "finish_barostat",
+    "gather_z",
+    "load_structure",
+    "sample_every_steps",
+    "scale_to_total_energy",
+    "side_pressures",
+    "stress_sampling_commands",
+]
 
 #: Columns of the barostat stage's box file after the step, each averaged over a window:
 #: box lengths lx, ly (Å), the length along z (Å; the box's lz when z is periodic, else the
@@ -299,3 +311,30 @@ def largest_displacement(outdir: Path, segments) -> np.ndarray | None:
             seg_max = np.nanmax(table[:, 1:3], axis=0)
             largest = seg_max if largest is None else np.fmax(largest, seg_max)
     return largest
+
+
+def scale_to_total_energy(lmp, energy_eV: float, outdir: Path, *, group: str = "all",
+                          temperature_compute: str | None = None) -> dict:
+    """Scale the velocities of ``group`` so that the total energy (thermo ``pe + ke``) is
+    ``energy_eV``, and write the scaled state to both restart files (a resume must never
+    continue from the unscaled one).  Used to start an energy-conserving stage at the mean
+    energy of the thermostatted stage before it, not at an instantaneous canonical draw.
+
+    The thermo temperature must be the one of ``group`` (``temperature_compute``: its
+    compute ID, passed to ``velocity ... temp``).  Returns ``energy_before_eV``,
+    ``energy_after_eV``, ``temperature_before_K``, ``temperature_after_K``.
+    """
+    potential, kinetic = float(lmp.get_thermo("pe")), float(lmp.get_thermo("ke"))
+    temperature = float(lmp.get_thermo("temp"))
+    kinetic_target = energy_eV - potential
+    if not kinetic_target > 0:
+        raise RuntimeError(f"cannot start at the mean energy {energy_eV:.6g} eV of the "
+                           f"thermostatted stage: the potential energy is {potential:.6g} eV; "
+                           "equilibrate longer")
+    scaled = temperature * kinetic_target / kinetic
+    temp = f" temp {temperature_compute}" if temperature_compute else ""
+    lmp.command(f"velocity {group} scale {scaled!r}{temp}")
+    for name in RESTART_NAMES:
+        lmp.command(f"write_restart {Path(outdir) / name}")
+    return {"energy_before_eV": potential + kinetic, "energy_after_eV": potential + kinetic_target,
+            "temperature_before_K": temperature, "temperature_after_K": scaled}

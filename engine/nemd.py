@@ -70,6 +70,7 @@ from engine.lammps_setup import (
     largest_displacement,
     load_structure,
     sample_every_steps,
+    scale_to_total_energy,
     side_pressures,
     stress_sampling_commands,
 )
@@ -493,24 +494,13 @@ def _switch_at_mean_energy(lmp, s: NemdSettings, start_step: int, outdir: Path) 
 
 def _scale_to_energy(lmp, switch: dict, outdir: Path) -> None:
     """Scale the mobile atoms' velocities so that the total energy is the equilibration's
-    mean (``switch``, completed in place), and write the scaled state to both restart
-    files so that a resume never continues from the unscaled one."""
-    potential = float(lmp.get_thermo("pe"))
-    kinetic = float(lmp.get_thermo("ke"))
-    temperature = float(lmp.get_thermo("temp"))  # thermo_modify temp t_mobile
-    kinetic_target = switch["mean_equilibration_energy_eV"] - potential
-    if not kinetic_target > 0:
-        raise RuntimeError(f"cannot start the eHEX production at the mean equilibration energy "
-                           f"{switch['mean_equilibration_energy_eV']:.6g} eV: the potential "
-                           f"energy is {potential:.6g} eV; equilibrate longer")
-    scaled = temperature * kinetic_target / kinetic
-    lmp.command(f"velocity mobile scale {scaled!r} temp t_mobile")
-    for name in RESTART_NAMES:
-        lmp.command(f"write_restart {outdir / name}")
-    switch.update({"energy_before_eV": potential + kinetic,
-                   "energy_after_eV": potential + kinetic_target,
-                   "mobile_temperature_before_K": temperature,
-                   "mobile_temperature_after_K": scaled})
+    mean (``switch``, completed in place; :func:`engine.lammps_setup.scale_to_total_energy`)."""
+    scaled = scale_to_total_energy(lmp, switch["mean_equilibration_energy_eV"], outdir,
+                                   group="mobile", temperature_compute="t_mobile")
+    switch.update({"energy_before_eV": scaled["energy_before_eV"],
+                   "energy_after_eV": scaled["energy_after_eV"],
+                   "mobile_temperature_before_K": scaled["temperature_before_K"],
+                   "mobile_temperature_after_K": scaled["temperature_after_K"]})
 
 
 def run_nemd(structure: Path, info: dict, settings: NemdSettings, outdir: Path) -> dict:
